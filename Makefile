@@ -1,0 +1,120 @@
+# Espace OSC. `make dev` runs the whole system locally, `make test` runs every test.
+# SAM builds each function through its build-<LogicalId> target (BuildMethod: makefile)
+# and sets ARTIFACTS_DIR.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ARTIFACTS_DIR ?= bin
+GO ?= go
+# Extra flags for `go test` in `make test`, e.g. GOTESTFLAGS=-json (used by .ci/run).
+GOTESTFLAGS ?=
+# Per test binary; the whole of `make test` must stay under 15 minutes on 2 cores.
+TEST_TIMEOUT ?= 10m
+
+# The same flags for every Lambda binary: static, arm64, no RPC mode, stripped.
+GOBUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w'
+
+# LogicalId:folder for every function of template.yaml (infra/consistency checks both ways).
+FUNCTIONS := \
+	PortalFunction:portal \
+	PublicContentFunction:publiccontent \
+	AdminContentFunction:admincontent \
+	ObservationsFunction:observations \
+	AdminObservationsFunction:adminobservations \
+	OutboxSweeperFunction:outboxsweeper
+
+.PHONY: help dev test bench lint build clean
+
+help:
+	@echo "make dev     run the whole system locally (local cloud, no AWS account, no Docker)"
+	@echo "make test    go vet + every test (moto-backed store tests run sequentially if moto_server is installed)"
+	@echo "make bench   benchmarks"
+	@echo "make lint    cfn-lint template.yaml and gofmt"
+	@echo "make build   build every function for linux/arm64 into bin/<folder>/bootstrap"
+
+# ---------------------------------------------------------------- SAM build targets
+
+.PHONY: build-PortalFunction build-PublicContentFunction build-AdminContentFunction \
+	build-ObservationsFunction build-AdminObservationsFunction build-OutboxSweeperFunction
+
+build-PortalFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/portal
+
+build-PublicContentFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/publiccontent
+
+build-AdminContentFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admincontent
+
+build-ObservationsFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/observations
+
+build-AdminObservationsFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/adminobservations
+
+build-OutboxSweeperFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/outboxsweeper
+
+# ---------------------------------------------------------------- everyday targets
+
+build:
+	@for f in $(FUNCTIONS); do \
+		id=$${f%%:*}; dir=$${f##*:}; \
+		echo "build $$id -> bin/$$dir/bootstrap"; \
+		$(MAKE) --no-print-directory build-$$id ARTIFACTS_DIR=$(CURDIR)/bin/$$dir; \
+	done
+
+dev:
+	$(GO) run ./infra/local
+
+# Packages whose tests read MOTO_ENDPOINT (or carry the `moto` build tag) run in a
+# second pass, one package at a time: moto's transactions are not safe under
+# concurrency. Everything else runs in parallel first. If moto_server is installed
+# and MOTO_ENDPOINT is not already set, a moto_server is started on a free loopback
+# port for the duration of the tests and stopped afterwards.
+test:
+	@echo "$(GO) vet ./..."
+	$(GO) vet ./...
+	moto_pkgs=$$(grep -rlE --include='*_test.go' -e 'MOTO_ENDPOINT' -e '^//go:build .*moto' . \
+		| xargs -r -n1 dirname | sort -u | sed 's|^\./||; s|^|espaceosc/|; s|/\.$$||') || true
+	other_pkgs=$$($(GO) list ./... | grep -vxF -f <(printf '%s\n' $$moto_pkgs) || true)
+	moto_pid=
+	stop_moto() { if [ -n "$$moto_pid" ]; then kill "$$moto_pid" 2>/dev/null || true; wait "$$moto_pid" 2>/dev/null || true; fi; }
+	trap stop_moto EXIT
+	if [ -n "$$moto_pkgs" ] && [ -z "$${MOTO_ENDPOINT:-}" ] && command -v moto_server >/dev/null; then
+		port=$$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		moto_server -H 127.0.0.1 -p "$$port" >/dev/null 2>&1 &
+		moto_pid=$$!
+		for i in $$(seq 1 100); do
+			if (exec 3<>"/dev/tcp/127.0.0.1/$$port") 2>/dev/null; then break; fi
+			sleep 0.1
+		done
+		export MOTO_ENDPOINT="http://127.0.0.1:$$port"
+		echo "moto_server: $$MOTO_ENDPOINT (pid $$moto_pid)"
+	fi
+	status=0
+	if [ -n "$$other_pkgs" ]; then
+		echo "$(GO) test $(GOTESTFLAGS) -timeout $(TEST_TIMEOUT) ./... (all but the moto-backed packages)"
+		$(GO) test $(GOTESTFLAGS) -timeout $(TEST_TIMEOUT) $$other_pkgs || status=1
+	fi
+	if [ -n "$$moto_pkgs" ]; then
+		echo "$(GO) test $(GOTESTFLAGS) -p 1 -tags moto -timeout $(TEST_TIMEOUT)" $$moto_pkgs
+		$(GO) test $(GOTESTFLAGS) -p 1 -tags moto -timeout $(TEST_TIMEOUT) $$moto_pkgs || status=1
+	fi
+	exit $$status
+
+bench:
+	$(GO) test -run '^$$' -bench . ./...
+
+lint:
+	@echo "cfn-lint template.yaml"
+	cfn-lint template.yaml
+	unformatted=$$(find . -name '*.go' -not -path './.git/*' -not -path './.local/*' -not -path './.aws-sam/*' -print0 | xargs -0 -r gofmt -l)
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+
+clean:
+	rm -rf bin .aws-sam
+
+.ONESHELL:
