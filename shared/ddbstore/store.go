@@ -1,0 +1,193 @@
+// Package ddbstore implements the domain stores on the single DynamoDB table
+// (see docs/data.md for the access patterns). It takes a narrow client
+// interface, never loads configuration itself, never scans, and maps
+// DynamoDB's failures onto the apperr vocabulary: throttling and service
+// errors become Unavailable (503, retry later), a failed condition is the
+// domain's Conflict or NotFound.
+package ddbstore
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"espaceosc/shared/apperr"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// Client is the part of the DynamoDB API the store uses.
+type Client interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+// Index names of the table (template.yaml).
+const (
+	IndexGSI1    = "GSI1"
+	IndexGSI2    = "GSI2"
+	IndexByEmail = "ByEmail"
+)
+
+// Store is the table. Its methods are spread over one file per entity.
+type Store struct {
+	db    Client
+	table string
+	now   func() time.Time
+}
+
+// New returns a store on table.
+func New(db Client, table string) *Store {
+	return &Store{db: db, table: table, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// WithClock replaces the clock (tests).
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}
+
+// classify maps an SDK error to the apperr vocabulary, keeping it as cause.
+func classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := apperr.As(err); ok {
+		return err
+	}
+	wrapped := fmt.Errorf("dynamodb %s: %w", op, err)
+	if unavailable(err) {
+		return apperr.Wrap(apperr.Unavailable, "", wrapped)
+	}
+	return wrapped
+}
+
+func unavailable(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode() {
+		case "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+			"InternalServerError", "InternalFailure", "ServiceUnavailable", "TransactionInProgressException":
+			return true
+		}
+		if apiErr.ErrorFault() == smithy.FaultServer {
+			return true
+		}
+	}
+	var respErr *smithyhttp.ResponseError
+	if errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500 {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr)
+}
+
+// conditionFailed reports whether err is a failed condition: a
+// ConditionalCheckFailedException, or a transaction cancelled for one.
+// It returns, for a transaction, the indexes of the items whose condition failed.
+func conditionFailed(err error) (bool, []int) {
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return true, nil
+	}
+	var tce *types.TransactionCanceledException
+	if errors.As(err, &tce) {
+		var idx []int
+		for i, r := range tce.CancellationReasons {
+			if r.Code != nil && *r.Code == "ConditionalCheckFailed" {
+				idx = append(idx, i)
+			}
+		}
+		return len(idx) > 0, idx
+	}
+	return false, nil
+}
+
+// transactionConflict reports whether a transaction was cancelled only
+// because another one touched the same items (safe to retry).
+func transactionConflict(err error) bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		var tc *types.TransactionConflictException
+		return errors.As(err, &tc)
+	}
+	for _, r := range tce.CancellationReasons {
+		if r.Code != nil && *r.Code == "TransactionConflict" {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeCursor turns a LastEvaluatedKey (string attributes only, as all our
+// keys are) into an opaque page cursor.
+func encodeCursor(key map[string]types.AttributeValue) string {
+	if len(key) == 0 {
+		return ""
+	}
+	m := make(map[string]string, len(key))
+	for k, v := range key {
+		if s, ok := v.(*types.AttributeValueMemberS); ok {
+			m[k] = s.Value
+		}
+	}
+	b, _ := json.Marshal(m)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor reverses encodeCursor, accepting only the key attributes of
+// the listing (so a crafted cursor cannot reach other partitions) and
+// checking that the partition attribute equals wantPartition.
+func decodeCursor(cursor string, allowed []string, partitionAttr, wantPartition string) (map[string]types.AttributeValue, error) {
+	if cursor == "" {
+		return nil, nil
+	}
+	bad := func() error {
+		var fs apperr.Fields
+		fs.Add("cursor", "cursor", nil)
+		return fs.Err()
+	}
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) > 2048 {
+		return nil, bad()
+	}
+	var m map[string]string
+	if json.Unmarshal(b, &m) != nil || len(m) != len(allowed) {
+		return nil, bad()
+	}
+	key := make(map[string]types.AttributeValue, len(m))
+	for _, a := range allowed {
+		v, ok := m[a]
+		if !ok || v == "" {
+			return nil, bad()
+		}
+		key[a] = &types.AttributeValueMemberS{Value: v}
+	}
+	if partitionAttr != "" && m[partitionAttr] != wantPartition {
+		return nil, bad()
+	}
+	return key, nil
+}
+
+// joinKey builds a key from parts: joinKey("NEWS", slug) = "NEWS#slug".
+func joinKey(parts ...string) string { return strings.Join(parts, "#") }
