@@ -69,15 +69,15 @@ build:
 dev:
 	$(GO) run ./infra/local
 
-# Packages whose tests read MOTO_ENDPOINT (or carry the `moto` build tag) run in a
-# second pass, one package at a time: moto's transactions are not safe under
-# concurrency. Everything else runs in parallel first. If moto_server is installed
+# Packages whose tests use moto (ddbtest.Moto or ddbtest.Each, MOTO_ENDPOINT, or the
+# `moto` build tag) run in a second pass, one package at a time: moto's transactions
+# are not safe under concurrency. Everything else runs in parallel first. If moto_server is installed
 # and MOTO_ENDPOINT is not already set, a moto_server is started on a free loopback
 # port for the duration of the tests and stopped afterwards.
 test:
 	@echo "$(GO) vet ./..."
 	$(GO) vet ./...
-	moto_pkgs=$$(grep -rlE --include='*_test.go' -e 'MOTO_ENDPOINT' -e '^//go:build .*moto' . \
+	moto_pkgs=$$(grep -rlE --include='*_test.go' -e 'MOTO_ENDPOINT' -e 'ddbtest\.(Moto|Each)\(' -e '^//go:build .*moto' . \
 		| xargs -r -n1 dirname | sort -u | sed 's|^\./||; s|^|espaceosc/|; s|/\.$$||') || true
 	other_pkgs=$$($(GO) list ./... | grep -vxF -f <(printf '%s\n' $$moto_pkgs) || true)
 	moto_pid=
