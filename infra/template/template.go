@@ -99,6 +99,7 @@ func (r Route) Key() string {
 type Schedule struct {
 	FunctionLogicalID string
 	EventName         string
+	Type              string // Schedule (EventBridge rule) or ScheduleV2 (EventBridge Scheduler)
 	Expression        string // rate(...) or cron(...)
 	Enabled           bool
 }
@@ -346,7 +347,7 @@ func (t *Template) parseFunction(id string, res, globalFn *yaml.Node) (Function,
 				expr = str(ep, "ScheduleExpression")
 			}
 			enabled := str(ep, "Enabled") != "false" && str(ep, "State") != "DISABLED"
-			fn.Schedules = append(fn.Schedules, Schedule{FunctionLogicalID: id, EventName: name, Expression: expr, Enabled: enabled})
+			fn.Schedules = append(fn.Schedules, Schedule{FunctionLogicalID: id, EventName: name, Type: typ, Expression: expr, Enabled: enabled})
 		case "S3":
 			s := S3Event{FunctionLogicalID: id, EventName: name, Events: scalars(get(ep, "Events"))}
 			if b := valueOf(get(ep, "Bucket")); b.Kind == KindRef {

@@ -1,0 +1,455 @@
+// Package cloud runs the project's AWS SAM application on one machine: an HTTP API
+// gateway with the template's JWT authorizer, Lambda functions run as real bootstrap
+// processes over the Lambda Runtime API, DynamoDB (minidyn), S3 (gofakes3), SES v2
+// (a local mailbox) and the template's schedules. Everything under /_local/ is a
+// local-only convenience that does not exist in AWS.
+package cloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"espaceosc/infra/template"
+)
+
+// Local names and values given to the template's parameters and resources.
+const (
+	Region       = "eu-west-3"
+	AccountID    = "123456789012"
+	LocalStage   = "dev"
+	SenderEmail  = "no-reply@espace-osc.local"
+	UserPoolID   = Region + "_local"
+	UserPoolApp  = "local-portal-client"
+	apiID        = "local"
+	seedMarker   = ".seeded"
+	maxBodyBytes = 10 << 20
+)
+
+// Config configures a local cloud.
+type Config struct {
+	// Addr is the gateway's listen address (default 127.0.0.1:8080; use 127.0.0.1:0 in tests).
+	Addr string
+	// DataDir holds binaries, logs, keys and the services' data (default .local at the repo root).
+	DataDir string
+	// Reset wipes DataDir before starting.
+	Reset bool
+	// TemplatePath is the SAM template (default template.yaml at the repo root).
+	TemplatePath string
+	// SourceRoot is the directory function Dirs are relative to and where go build
+	// runs (default: the template's directory).
+	SourceRoot string
+	// NoSchedules turns the schedule timers off (schedules still run on demand).
+	NoSchedules bool
+	// MaxInstances caps the warm processes per function (default 10); beyond, invocations queue.
+	MaxInstances int
+	// TTLInterval is how often expired DynamoDB items are swept (default 30s).
+	TTLInterval time.Duration
+	// SnapshotDelay debounces DynamoDB snapshots after writes (default 300ms).
+	SnapshotDelay time.Duration
+	// Seed, when set, runs once on a new data directory after the cloud is ready.
+	Seed func(ctx context.Context, baseURL, adminToken string) error
+	// Out receives the ready line and human messages (default: discarded).
+	Out io.Writer
+}
+
+// Cloud is a running local cloud.
+type Cloud struct {
+	cfg      Config
+	tpl      *template.Template
+	url      string
+	listener net.Listener
+	server   *http.Server
+
+	names     map[string]string // Ref name -> local value
+	functions map[string]*function
+	gateway   *gateway
+	auth      *authority
+	dynamo    *dynamo
+	s3        *s3Service
+	ses       *sesService
+	schedules *scheduler
+	runtimeIP string
+
+	closeOnce sync.Mutex
+	closed    bool
+	BuildTime time.Duration
+}
+
+// Start builds the template's functions, starts every local service and serves the
+// gateway. It returns once the gateway accepts requests (and the seed, if any, ran).
+func Start(ctx context.Context, cfg Config) (*Cloud, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	if cfg.Reset {
+		if err := os.RemoveAll(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("reset data: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(cfg.DataDir, "logs"), 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	_, err := os.Stat(filepath.Join(cfg.DataDir, seedMarker))
+	needSeed := errors.Is(err, os.ErrNotExist)
+
+	tpl, err := template.Load(cfg.TemplatePath)
+	if err != nil {
+		return nil, err
+	}
+	c := &Cloud{cfg: cfg, tpl: tpl, functions: map[string]*function{}, runtimeIP: "127.0.0.1"}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	c.listener = ln
+	c.url = "http://" + ln.Addr().String()
+	if err := c.start(ctx); err != nil {
+		_ = ln.Close()
+		_ = c.Close()
+		return nil, err
+	}
+	c.server = &http.Server{Handler: c.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = c.server.Serve(ln) }()
+
+	out := cfg.Out
+	fmt.Fprintf(out, "ready: %s\n", c.url)
+	fmt.Fprintf(out, "  portal:  %s/\n", c.url)
+	fmt.Fprintf(out, "  mailbox: %s/_local/mail\n", c.url)
+	fmt.Fprintf(out, "  token:   curl '%s/_local/token?role=admin'   (or role=evaluator)\n", c.url)
+	fmt.Fprintf(out, "  logs:    %s\n", filepath.Join(cfg.DataDir, "logs"))
+
+	if needSeed && cfg.Seed != nil {
+		token, err := c.auth.issueRole("admin", "")
+		if err == nil {
+			err = cfg.Seed(ctx, c.url, token)
+		}
+		if err != nil {
+			_ = c.Close()
+			return nil, fmt.Errorf("seed: %w", err)
+		}
+		fmt.Fprintln(out, "  seeded the new data directory")
+	}
+	if needSeed {
+		if err := os.WriteFile(filepath.Join(cfg.DataDir, seedMarker), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644); err != nil {
+			_ = c.Close()
+			return nil, fmt.Errorf("write seed marker: %w", err)
+		}
+	}
+	return c, nil
+}
+
+func (cfg *Config) defaults() error {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.TemplatePath == "" || cfg.DataDir == "" {
+		root, err := template.FindRepoRoot()
+		if err != nil {
+			return err
+		}
+		if cfg.TemplatePath == "" {
+			cfg.TemplatePath = filepath.Join(root, "template.yaml")
+		}
+		if cfg.DataDir == "" {
+			cfg.DataDir = filepath.Join(root, ".local")
+		}
+	}
+	var err error
+	if cfg.TemplatePath, err = filepath.Abs(cfg.TemplatePath); err != nil {
+		return err
+	}
+	if cfg.DataDir, err = filepath.Abs(cfg.DataDir); err != nil {
+		return err
+	}
+	if cfg.SourceRoot == "" {
+		cfg.SourceRoot = filepath.Dir(cfg.TemplatePath)
+	}
+	if cfg.MaxInstances <= 0 {
+		cfg.MaxInstances = 10
+	}
+	if cfg.TTLInterval <= 0 {
+		cfg.TTLInterval = 30 * time.Second
+	}
+	if cfg.SnapshotDelay <= 0 {
+		cfg.SnapshotDelay = 300 * time.Millisecond
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	return nil
+}
+
+func (c *Cloud) start(ctx context.Context) error {
+	var err error
+	if c.dynamo, err = startDynamo(c.cfg.DataDir, c.cfg.SnapshotDelay, c.cfg.TTLInterval); err != nil {
+		return err
+	}
+	if c.s3, err = startS3(c.cfg.DataDir, c.invokeAsync); err != nil {
+		return err
+	}
+	if c.ses, err = startSES(c.cfg.DataDir); err != nil {
+		return err
+	}
+	c.names = c.localNames()
+	for _, t := range c.tpl.Tables {
+		if err := c.dynamo.ensureTable(t, c.names[t.LogicalID]); err != nil {
+			return err
+		}
+	}
+	if err := c.dynamo.restore(); err != nil {
+		return err
+	}
+	for _, b := range c.tpl.Buckets {
+		if err := c.s3.ensureBucket(c.names[b.LogicalID]); err != nil {
+			return err
+		}
+	}
+	c.s3.setEvents(c.tpl, c.names)
+	if c.auth, err = newAuthority(c.cfg.DataDir, c.tpl, c.resolve); err != nil {
+		return err
+	}
+	began := time.Now()
+	bins, err := buildAll(ctx, c.tpl.Functions, c.cfg.SourceRoot, filepath.Join(c.cfg.DataDir, "bin"))
+	if err != nil {
+		return err
+	}
+	c.BuildTime = time.Since(began)
+	for _, f := range c.tpl.Functions {
+		env, err := c.functionEnv(f)
+		if err != nil {
+			return err
+		}
+		fn, err := newFunction(f, bins[f.LogicalID], env, c.cfg.MaxInstances, filepath.Join(c.cfg.DataDir, "logs", f.LogicalID+".log"))
+		if err != nil {
+			return err
+		}
+		c.functions[f.LogicalID] = fn
+	}
+	if c.gateway, err = newGateway(c.tpl, c.functions, c.auth, c.resolve); err != nil {
+		return err
+	}
+	c.schedules = newScheduler(c.tpl, c.functions)
+	if !c.cfg.NoSchedules {
+		c.schedules.start(c.cfg.Out)
+	}
+	return nil
+}
+
+// localNames gives every Ref a local value: parameters, pseudo parameters and resources.
+func (c *Cloud) localNames() map[string]string {
+	n := map[string]string{
+		"AWS::Region":    Region,
+		"AWS::AccountId": AccountID,
+		"AWS::Partition": "aws",
+		"AWS::StackName": "espace-osc-local",
+		"AWS::URLSuffix": "amazonaws.com",
+		"AWS::NoValue":   "",
+	}
+	for name, p := range c.tpl.Parameters {
+		n[name] = p.Default
+	}
+	n["Stage"] = LocalStage
+	n["SenderEmail"] = SenderEmail
+	n["PortalOrigin"] = c.url
+	for id, typ := range c.tpl.ResourceTypes {
+		switch typ {
+		case "AWS::Cognito::UserPool":
+			n[id] = UserPoolID
+		case "AWS::Cognito::UserPoolClient":
+			n[id] = UserPoolApp
+		case "AWS::Serverless::HttpApi":
+			n[id] = apiID
+		default:
+			n[id] = strings.ToLower(id) + "-local"
+		}
+	}
+	// Tables and buckets: the template's name computed for stage "local", without an
+	// account suffix (espace-osc-local, espace-osc-dossiers-local).
+	localName := func(v template.Value, id string) string {
+		s, err := v.Resolve(func(name string) (string, bool) {
+			switch name {
+			case "Stage":
+				return "local", true
+			case "AWS::AccountId":
+				return "", true
+			}
+			x, ok := n[name]
+			return x, ok
+		})
+		s = strings.Trim(s, "-")
+		if err != nil || s == "" {
+			return strings.ToLower(id) + "-local"
+		}
+		return s
+	}
+	for _, t := range c.tpl.Tables {
+		n[t.LogicalID] = localName(t.TableName, t.LogicalID)
+		n[t.LogicalID+".Arn"] = "arn:aws:dynamodb:" + Region + ":" + AccountID + ":table/" + n[t.LogicalID]
+	}
+	for _, b := range c.tpl.Buckets {
+		n[b.LogicalID] = localName(b.BucketName, b.LogicalID)
+		n[b.LogicalID+".Arn"] = "arn:aws:s3:::" + n[b.LogicalID]
+	}
+	return n
+}
+
+func (c *Cloud) resolve(name string) (string, bool) {
+	v, ok := c.names[name]
+	return v, ok
+}
+
+func (c *Cloud) functionEnv(f template.Function) ([]string, error) {
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"TZ=:UTC",
+		"LANG=en_US.UTF-8",
+		"AWS_REGION=" + Region,
+		"AWS_DEFAULT_REGION=" + Region,
+		"AWS_ACCESS_KEY_ID=LOCALACCESSKEY",
+		"AWS_SECRET_ACCESS_KEY=local-secret-key",
+		"AWS_SESSION_TOKEN=local-session-token",
+		"AWS_CONFIG_FILE=" + os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_LAMBDA_FUNCTION_NAME=" + f.LogicalID,
+		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+		fmt.Sprintf("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%d", f.MemorySize),
+		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + f.LogicalID,
+		"AWS_LAMBDA_LOG_STREAM_NAME=local",
+		"AWS_EXECUTION_ENV=AWS_Lambda_provided.al2023",
+		"_HANDLER=" + f.Handler,
+		"AWS_ENDPOINT_URL_DYNAMODB=" + c.dynamo.url,
+		"AWS_ENDPOINT_URL_S3=" + c.s3.url,
+		"AWS_ENDPOINT_URL_SESV2=" + c.ses.url,
+		"S3_USE_PATH_STYLE=true",
+	}
+	for k, v := range f.Env {
+		s, err := v.Resolve(c.resolve)
+		if err != nil {
+			return nil, fmt.Errorf("function %s: env %s: %w", f.LogicalID, k, err)
+		}
+		env = append(env, k+"="+s)
+	}
+	return env, nil
+}
+
+// URL returns the gateway's base URL (http://host:port, no trailing slash).
+func (c *Cloud) URL() string { return c.url }
+
+// Names returns the local value of every Ref of the template (e.g. "Table" -> "espace-osc-local").
+func (c *Cloud) Names() map[string]string {
+	out := make(map[string]string, len(c.names))
+	for k, v := range c.names {
+		out[k] = v
+	}
+	return out
+}
+
+// Endpoints returns the local service endpoints, keyed "dynamodb", "s3", "sesv2".
+func (c *Cloud) Endpoints() map[string]string {
+	return map[string]string{"dynamodb": c.dynamo.url, "s3": c.s3.url, "sesv2": c.ses.url}
+}
+
+// Mail returns every message of the local mailbox, in send order.
+func (c *Cloud) Mail() []Message { return c.ses.box.list("") }
+
+// ClearMail empties the local mailbox.
+func (c *Cloud) ClearMail() error { return c.ses.box.clear() }
+
+// Token issues a local JWT for role "admin" or "evaluator"; sub defaults to local-<role>.
+func (c *Cloud) Token(role, sub string) (string, error) { return c.auth.issueRole(role, sub) }
+
+// SetFault injects a fault: service "dynamodb" or "ses", mode "fail", "throttle" or "none".
+func (c *Cloud) SetFault(service, mode string) error {
+	switch mode {
+	case faultNone, faultFail, faultThrottle:
+	default:
+		return fmt.Errorf("unknown fault mode %q", mode)
+	}
+	switch service {
+	case "dynamodb":
+		c.dynamo.setFault(mode)
+	case "ses":
+		c.ses.setFault(mode)
+	default:
+		return fmt.Errorf("unknown fault service %q", service)
+	}
+	return nil
+}
+
+// RunSchedule runs the schedule event named name now and returns the function's result.
+func (c *Cloud) RunSchedule(ctx context.Context, name string) ([]byte, error) {
+	return c.schedules.run(ctx, name)
+}
+
+func (c *Cloud) invokeAsync(logicalID string, payload []byte) {
+	fn, ok := c.functions[logicalID]
+	if !ok {
+		return
+	}
+	go func() {
+		res, err := fn.invoke(context.Background(), payload)
+		if err == nil && res.err != nil {
+			err = res.err
+		}
+		if err != nil {
+			log.Printf("async invoke %s: %v", logicalID, err)
+		}
+	}()
+}
+
+// Close stops the schedules, the gateway, every function process and service, and
+// flushes the DynamoDB snapshot and the mailbox.
+func (c *Cloud) Close() error {
+	c.closeOnce.Lock()
+	defer c.closeOnce.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	var errs []error
+	if c.schedules != nil {
+		c.schedules.stop()
+	}
+	if c.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = c.server.Shutdown(ctx)
+		cancel()
+	} else if c.listener != nil {
+		_ = c.listener.Close()
+	}
+	for _, fn := range c.functions {
+		fn.close()
+	}
+	if c.dynamo != nil {
+		errs = append(errs, c.dynamo.close())
+	}
+	if c.s3 != nil {
+		errs = append(errs, c.s3.close())
+	}
+	if c.ses != nil {
+		errs = append(errs, c.ses.close())
+	}
+	return errors.Join(errs...)
+}
+
+// serveLoopback serves h on a new 127.0.0.1 listener and returns its base URL.
+func serveLoopback(h http.Handler) (*http.Server, string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, "http://" + ln.Addr().String(), nil
+}
