@@ -75,8 +75,9 @@ dev:
 # and MOTO_ENDPOINT is not already set, a moto_server is started on a free loopback
 # port for the duration of the tests and stopped afterwards.
 test:
-	@echo "$(GO) vet ./..."
-	$(GO) vet ./...
+	@status=0
+	echo "$(GO) vet ./..."
+	$(GO) vet ./... || status=1
 	moto_pkgs=$$(grep -rlE --include='*_test.go' -e 'MOTO_ENDPOINT' -e 'ddbtest\.(Moto|Each)\(' -e '^//go:build .*moto' . \
 		| xargs -r -n1 dirname | sort -u | sed 's|^\./||; s|^|espaceosc/|; s|/\.$$||') || true
 	other_pkgs=$$($(GO) list ./... | grep -vxF -f <(printf '%s\n' $$moto_pkgs) || true)
@@ -94,7 +95,6 @@ test:
 		export MOTO_ENDPOINT="http://127.0.0.1:$$port"
 		echo "moto_server: $$MOTO_ENDPOINT (pid $$moto_pid)"
 	fi
-	status=0
 	if [ -n "$$other_pkgs" ]; then
 		echo "$(GO) test $(GOTESTFLAGS) -timeout $(TEST_TIMEOUT) ./... (all but the moto-backed packages)"
 		$(GO) test $(GOTESTFLAGS) -timeout $(TEST_TIMEOUT) $$other_pkgs || status=1
