@@ -213,7 +213,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if g.cors != nil && origin != "" {
 		g.corsHeaders(w.Header(), origin)
 	}
-	rt, params := g.match(r.Method, r.URL.Path)
+	rt, params := g.match(r.Method, r.URL.EscapedPath())
 	if rt == nil {
 		writeMessage(w, http.StatusNotFound, "Not Found")
 		return
