@@ -24,6 +24,7 @@ func main() {
 	flag.BoolVar(&cfg.Reset, "reset", false, "wipe the data directory first")
 	flag.StringVar(&cfg.TemplatePath, "template", "", "SAM template (default template.yaml at the repository root)")
 	flag.BoolVar(&cfg.NoSchedules, "no-schedules", false, "do not run the schedules on timers (POST /_local/schedules/{name} still runs them)")
+	flag.BoolVar(&cfg.SkipMissing, "skip-missing", false, "start without the functions whose directory does not exist yet")
 	flag.IntVar(&cfg.MaxInstances, "max-instances", 10, "warm processes per function at most")
 	flag.Parse()
 	log.SetFlags(log.Ltime)

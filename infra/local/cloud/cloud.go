@@ -50,6 +50,9 @@ type Config struct {
 	SourceRoot string
 	// NoSchedules turns the schedule timers off (schedules still run on demand).
 	NoSchedules bool
+	// SkipMissing starts without the functions whose source directory does not exist
+	// (their routes answer 500) instead of failing.
+	SkipMissing bool
 	// MaxInstances caps the warm processes per function (default 10); beyond, invocations queue.
 	MaxInstances int
 	// TTLInterval is how often expired DynamoDB items are swept (default 30s).
@@ -219,12 +222,23 @@ func (c *Cloud) start(ctx context.Context) error {
 		return err
 	}
 	began := time.Now()
-	bins, err := buildAll(ctx, c.tpl.Functions, c.cfg.SourceRoot, filepath.Join(c.cfg.DataDir, "bin"))
+	present := c.tpl.Functions
+	if c.cfg.SkipMissing {
+		present = nil
+		for _, f := range c.tpl.Functions {
+			if st, err := os.Stat(filepath.Join(c.cfg.SourceRoot, filepath.FromSlash(f.Dir))); err == nil && st.IsDir() {
+				present = append(present, f)
+			} else {
+				fmt.Fprintf(c.cfg.Out, "  skipping %s: %s does not exist (its routes answer 500)\n", f.LogicalID, f.Dir)
+			}
+		}
+	}
+	bins, err := buildAll(ctx, present, c.cfg.SourceRoot, filepath.Join(c.cfg.DataDir, "bin"))
 	if err != nil {
 		return err
 	}
 	c.BuildTime = time.Since(began)
-	for _, f := range c.tpl.Functions {
+	for _, f := range present {
 		env, err := c.functionEnv(f)
 		if err != nil {
 			return err
@@ -394,7 +408,7 @@ func (c *Cloud) RunSchedule(ctx context.Context, name string) ([]byte, error) {
 
 func (c *Cloud) invokeAsync(logicalID string, payload []byte) {
 	fn, ok := c.functions[logicalID]
-	if !ok {
+	if !ok || fn == nil {
 		return
 	}
 	go func() {

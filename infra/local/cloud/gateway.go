@@ -244,6 +244,11 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fn := g.functions[rt.def.FunctionLogicalID]
+	if fn == nil {
+		log.Printf("%s %s: function %s is not built", r.Method, r.URL.Path, rt.def.FunctionLogicalID)
+		writeMessage(w, http.StatusInternalServerError, "Internal Server Error")
+		return
+	}
 	// A client that goes away does not stop a Lambda invocation.
 	res, err := fn.invoke(context.WithoutCancel(r.Context()), payload)
 	switch {

@@ -23,7 +23,7 @@ func TestRouteMatching(t *testing.T) {
 	}
 	cases := []struct {
 		method, path, wantKey string
-		wantParams           map[string]string
+		wantParams            map[string]string
 	}{
 		{"GET", "/echo/exact", "GET /echo/exact", nil},
 		{"GET", "/echo/42", "GET /echo/{id}", map[string]string{"id": "42"}},

@@ -95,7 +95,11 @@ func (c *Cloud) handleFunctions(w http.ResponseWriter, _ *http.Request) {
 	}
 	var out []info
 	for _, f := range c.tpl.Functions {
-		live, cold := c.functions[f.LogicalID].stats()
+		fn, ok := c.functions[f.LogicalID]
+		if !ok {
+			continue
+		}
+		live, cold := fn.stats()
 		out = append(out, info{f.LogicalID, live, cold})
 	}
 	w.Header().Set("Content-Type", "application/json")

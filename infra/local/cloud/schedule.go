@@ -91,6 +91,9 @@ func (s *scheduler) run(ctx context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%w %q", errUnknownSchedule, name)
 	}
 	fn := s.functions[sc.FunctionLogicalID]
+	if fn == nil {
+		return nil, fmt.Errorf("function %s is not built", sc.FunctionLogicalID)
+	}
 	source, detail := "aws.events", json.RawMessage(`{}`)
 	resource := "arn:aws:events:" + Region + ":" + AccountID + ":rule/" + name
 	detailType := "Scheduled Event"

@@ -32,21 +32,46 @@ func pidOf(t *testing.T, path string) float64 {
 	return all["pid"].(float64)
 }
 
+// dropIdle kills the idle processes of fn so that the next invocation is cold.
+func dropIdle(fn *function) {
+	fn.mu.Lock()
+	idle := fn.idle
+	fn.idle = nil
+	for _, inst := range idle {
+		delete(fn.all, inst)
+	}
+	fn.mu.Unlock()
+	for _, inst := range idle {
+		inst.kill()
+	}
+}
+
 func TestColdThenWarm(t *testing.T) {
 	fn := tc.functions["EchoFunction"]
+	dropIdle(fn)
+	_, coldBefore := fn.stats()
 	began := time.Now()
 	first := pidOf(t, "/echo/exact")
-	t.Logf("first invoke: %v", time.Since(began))
+	t.Logf("cold invoke: %v", time.Since(began))
 	began = time.Now()
 	second := pidOf(t, "/echo/exact")
 	t.Logf("warm invoke: %v", time.Since(began))
 	if first != second {
 		t.Errorf("warm invoke used another process: %v then %v", first, second)
 	}
-	_, cold := fn.stats()
-	if cold < 1 {
-		t.Errorf("cold starts: got %d", cold)
+	if _, cold := fn.stats(); cold != coldBefore+1 {
+		t.Errorf("cold starts: got %d, want %d", cold, coldBefore+1)
 	}
+	// A function with the SDK clients (LoadDefaultConfig at init).
+	data := tc.functions["DataFunction"]
+	dropIdle(data)
+	tok := token(t, "admin")
+	began = time.Now()
+	do(t, "GET", "/items/cold", tok, "")
+	t.Logf("cold invoke with SDK init: %v", time.Since(began))
+	began = time.Now()
+	do(t, "GET", "/items/cold", tok, "")
+	t.Logf("warm invoke with a DynamoDB GetItem: %v", time.Since(began))
 }
 
 func TestConcurrencySpawnsProcesses(t *testing.T) {
