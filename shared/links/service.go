@@ -25,8 +25,11 @@ type Input struct {
 // NewLink is the body of POST /api/admin/links: an Input and, optionally,
 // the ID the link should have (seed content uses stable IDs).
 type NewLink struct {
-	ID string `json:"id"`
-	Input
+	ID          string `json:"id"`
+	URL         string `json:"url"`
+	Title       Text   `json:"title"`
+	Description Text   `json:"description"`
+	Order       *int   `json:"order"`
 }
 
 // AdminView is the JSON of a link for administrators.
@@ -115,7 +118,7 @@ func (s *Service) Create(ctx context.Context, in NewLink) (Link, error) {
 	if in.ID != "" && !ValidID(in.ID) {
 		fs.Add("id", "links.id", nil)
 	}
-	l := check(&fs, in.Input)
+	l := check(&fs, Input{URL: in.URL, Title: in.Title, Description: in.Description, Order: in.Order})
 	if err := fs.Err(); err != nil {
 		return Link{}, err
 	}

@@ -3,6 +3,7 @@ package handler
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,7 @@ func setup(t *testing.T) fixture {
 	c, table := ddbtest.Minidyn(t)
 	store := ddbstore.New(c, table)
 	f := fixture{news: news.NewService(store.News(), clock), links: links.NewService(store.Links(), clock)}
-	f.router = New(httpapi.NewLogger(nil), f.news, f.links, Config{CNDPNumber: "D-W-123/2026", NoticeVersion: "2026-11-01"})
+	f.router = New(httpapi.NewLogger(io.Discard), f.news, f.links, Config{CNDPNumber: "D-W-123/2026", NoticeVersion: "2026-11-01"})
 	ctx := context.Background()
 	for _, n := range []struct {
 		slug, lang, date string
@@ -57,8 +58,8 @@ func setup(t *testing.T) fixture {
 	one := 10
 	two := 20
 	for _, l := range []links.NewLink{
-		{ID: "chikaya", Input: links.Input{URL: "https://www.chikaya.ma", Title: links.Text{FR: "Chikaya", AR: "شكاية"}, Order: &two}},
-		{ID: "eparticipation", Input: links.Input{URL: "https://www.eparticipation.ma", Title: links.Text{FR: "ePartcipation"}, Description: links.Text{FR: "Pétitions"}, Order: &one}},
+		{ID: "chikaya", URL: "https://www.chikaya.ma", Title: links.Text{FR: "Chikaya", AR: "شكاية"}, Order: &two},
+		{ID: "eparticipation", URL: "https://www.eparticipation.ma", Title: links.Text{FR: "ePartcipation"}, Description: links.Text{FR: "Pétitions"}, Order: &one},
 	} {
 		if _, err := f.links.Create(ctx, l); err != nil {
 			t.Fatal(err)
@@ -108,7 +109,7 @@ func slugs(p newsPage) string {
 }
 
 func TestRoutesMatchTemplate(t *testing.T) {
-	rt := New(httpapi.NewLogger(nil), nil, nil, Config{})
+	rt := New(httpapi.NewLogger(io.Discard), nil, nil, Config{})
 	template.CheckRoutes(t, "", "PublicContentFunction", rt.Routes())
 }
 
