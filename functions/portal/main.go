@@ -1,0 +1,32 @@
+// Command portal is PortalFunction: it serves the portal's pages and static
+// assets (FR and AR), embedded in the binary. It needs no AWS client.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"espaceosc/shared/httpapi"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+//go:embed site
+var embedded embed.FS
+
+func main() {
+	root, err := fs.Sub(embedded, "site")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+	site, err := LoadSite(root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+	h := NewHandler(site, httpapi.NewLogger(nil))
+	lambda.Start(h.Serve)
+}

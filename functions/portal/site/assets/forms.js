@@ -1,0 +1,79 @@
+// Form fields with their label, hint and error message wired for assistive
+// technology (label for=, aria-describedby, aria-invalid), and the display of
+// a problem+json's per-field errors.
+import { h, uid } from './dom.js';
+import { t } from './i18n.js';
+
+export function field({ name, label, type = 'text', required = false, hint, options, value, multiline, attrs }) {
+  const id = uid(`f-${name}`);
+  const errId = `${id}-error`;
+  const hintId = hint ? `${id}-hint` : null;
+  let control;
+  if (options) {
+    control = h('select', { id, name, ...attrs }, options.map(([v, l]) => h('option', { value: v }, l)));
+  } else if (multiline) {
+    control = h('textarea', { id, name, rows: 7, ...attrs });
+  } else {
+    control = h('input', { id, name, type, ...attrs });
+  }
+  if (value !== undefined && value !== null) control.value = String(value);
+  if (required) control.setAttribute('aria-required', 'true');
+  control.setAttribute('aria-describedby', [hintId, errId].filter(Boolean).join(' '));
+  return h('div', { class: 'field', 'data-field': name },
+    h('label', { for: id }, label),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    control,
+    h('p', { class: 'field-error', id: errId }));
+}
+
+export function checkbox({ name, label, required = false }) {
+  const id = uid(`f-${name}`);
+  const errId = `${id}-error`;
+  const control = h('input', { id, name, type: 'checkbox', 'aria-describedby': errId });
+  if (required) control.setAttribute('aria-required', 'true');
+  return h('div', { class: 'field', 'data-field': name },
+    h('div', { class: 'check' }, control, h('label', { for: id }, label)),
+    h('p', { class: 'field-error', id: errId }));
+}
+
+export function control(form, name) {
+  return form.querySelector(`[data-field="${name}"] [name="${name}"]`);
+}
+
+export function clearErrors(form, summary) {
+  for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  if (summary) summary.replaceChildren();
+}
+
+// showErrors puts each message next to its field and lists them all in the
+// summary (with messages for fields the form does not show), then focuses it.
+export function showErrors(form, summary, fields, detail) {
+  clearErrors(form, summary);
+  const items = [];
+  for (const [name, message] of Object.entries(fields)) {
+    const c = control(form, name);
+    if (c) {
+      c.setAttribute('aria-invalid', 'true');
+      c.closest('.field').querySelector('.field-error').textContent = message;
+      items.push(h('li', null, h('a', {
+        href: `#${c.id}`,
+        onclick: (e) => {
+          e.preventDefault();
+          c.focus();
+        },
+      }, message)));
+    } else {
+      items.push(h('li', null, message));
+    }
+  }
+  if (!summary) return;
+  summary.append(h('p', null, h('strong', null, detail || t('obs.errors'))));
+  if (items.length) summary.append(h('ul', null, items));
+  summary.focus();
+}
+
+export function showMessage(summary, message) {
+  summary.replaceChildren(h('p', null, message));
+  summary.focus();
+}
