@@ -130,6 +130,7 @@ func Start(ctx context.Context, cfg Config) (*Cloud, error) {
 	fmt.Fprintf(out, "  mailbox: %s/_local/mail\n", c.url)
 	fmt.Fprintf(out, "  token:   curl '%s/_local/token?role=admin'   (or role=evaluator)\n", c.url)
 	fmt.Fprintf(out, "  logs:    %s\n", filepath.Join(cfg.DataDir, "logs"))
+	fmt.Fprintf(out, "  built %d function(s) in %s\n", len(c.functions), c.BuildTime.Round(time.Millisecond))
 
 	if needSeed && cfg.Seed != nil {
 		token, err := c.auth.issueRole("admin", "")

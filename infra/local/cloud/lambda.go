@@ -195,6 +195,7 @@ func startInstance(f *function) (*instance, error) {
 	cmd.Stdout = f.logFile
 	cmd.Stderr = f.logFile
 	cmd.Dir = os.TempDir()
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		_ = inst.server.Close()
 		return nil, fmt.Errorf("function %s: start %s: %w", f.def.LogicalID, f.bin, err)

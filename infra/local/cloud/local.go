@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -68,7 +69,7 @@ func (c *Cloud) handleFaults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Cloud) handleSchedule(w http.ResponseWriter, r *http.Request) {
-	out, err := c.schedules.run(r.Context(), r.PathValue("name"))
+	out, err := c.schedules.run(context.WithoutCancel(r.Context()), r.PathValue("name"))
 	switch {
 	case errors.Is(err, errUnknownSchedule):
 		writeMessage(w, http.StatusNotFound, "Not Found")
