@@ -54,6 +54,9 @@ type outboxItem struct {
 	CreatedAt   string             `dynamodbav:"createdAt"`
 	Status      string             `dynamodbav:"status"`
 	Attempts    int                `dynamodbav:"attempts"`
+	LeaseUntil  int64              `dynamodbav:"leaseUntil"` // epoch ms; 0 = not leased
+	SentAt      string             `dynamodbav:"sentAt,omitempty"`
+	MessageID   string             `dynamodbav:"messageId,omitempty"`
 	ExpiresAt   int64              `dynamodbav:"expiresAt"`
 }
 
@@ -80,6 +83,19 @@ func outboxKey(id string) map[string]types.AttributeValue {
 // entities' writes add it to their own TransactWriteItems, so that an email
 // exists if and only if the fact it reports does.
 func outboxPut(table string, e outbox.Email) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(newOutboxItem(e))
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("marshal email %s: %w", e.ID, err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName:           aws.String(table),
+		Item:                av,
+		ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}, nil
+}
+
+// newOutboxItem is the pending record of e.
+func newOutboxItem(e outbox.Email) outboxItem {
 	created := outboxTime(e.CreatedAt)
 	it := outboxItem{
 		PK: joinKey("OUTBOX", e.ID), SK: outboxSK,
@@ -91,15 +107,7 @@ func outboxPut(table string, e outbox.Email) (types.TransactWriteItem, error) {
 	for _, a := range e.Attachments {
 		it.Attachments = append(it.Attachments, outboxAttachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
 	}
-	av, err := attributevalue.MarshalMap(it)
-	if err != nil {
-		return types.TransactWriteItem{}, fmt.Errorf("marshal email %s: %w", e.ID, err)
-	}
-	return types.TransactWriteItem{Put: &types.Put{
-		TableName:           aws.String(table),
-		Item:                av,
-		ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}, nil
+	return it
 }
 
 func (it outboxItem) email() outbox.Email {
@@ -120,13 +128,15 @@ func epochMillis(t time.Time) types.AttributeValue {
 // Claim implements outbox.Store.
 func (o *Outbox) Claim(ctx context.Context, id string, leaseUntil time.Time) error {
 	_, err := o.s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           aws.String(o.s.table),
-		Key:                 outboxKey(id),
-		UpdateExpression:    aws.String("SET leaseUntil = :lease"),
-		ConditionExpression: aws.String("attribute_exists(GSI1PK) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"),
+		TableName:                aws.String(o.s.table),
+		Key:                      outboxKey(id),
+		UpdateExpression:         aws.String("SET leaseUntil = :lease"),
+		ConditionExpression:      aws.String("#status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":lease": epochMillis(leaseUntil),
-			":now":   epochMillis(o.s.now()),
+			":lease":   epochMillis(leaseUntil),
+			":now":     epochMillis(o.s.now()),
+			":pending": &types.AttributeValueMemberS{Value: "pending"},
 		},
 	})
 	if ok, _ := conditionFailed(err); ok {
@@ -135,41 +145,48 @@ func (o *Outbox) Claim(ctx context.Context, id string, leaseUntil time.Time) err
 	return classify("claim email "+id, err)
 }
 
-// MarkSent implements outbox.Store.
-func (o *Outbox) MarkSent(ctx context.Context, id, messageID string) error {
+// MarkSent implements outbox.Store. It rewrites the whole record without
+// its GSI1 keys (rather than an UpdateItem REMOVE, which minidyn v0.8.2 does
+// not apply), so that the email leaves the sparse pending index.
+func (o *Outbox) MarkSent(ctx context.Context, e outbox.Email, messageID string) error {
 	now := o.s.now()
-	_, err := o.s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           aws.String(o.s.table),
-		Key:                 outboxKey(id),
-		UpdateExpression:    aws.String("SET #status = :sent, sentAt = :at, messageId = :mid, expiresAt = :exp REMOVE GSI1PK, GSI1SK, leaseUntil"),
-		ConditionExpression: aws.String("attribute_exists(GSI1PK)"),
-		ExpressionAttributeNames: map[string]string{
-			"#status": "status",
-		},
+	it := newOutboxItem(e)
+	it.GSI1PK, it.GSI1SK = "", ""
+	it.Status, it.SentAt, it.MessageID = "sent", outboxTime(now), messageID
+	it.ExpiresAt = now.Add(outbox.Retention).Unix()
+	av, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return fmt.Errorf("marshal email %s: %w", e.ID, err)
+	}
+	_, err = o.s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:                aws.String(o.s.table),
+		Item:                     av,
+		ConditionExpression:      aws.String("#status = :pending"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":sent": &types.AttributeValueMemberS{Value: "sent"},
-			":at":   &types.AttributeValueMemberS{Value: outboxTime(now)},
-			":mid":  &types.AttributeValueMemberS{Value: messageID},
-			":exp":  &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Add(outbox.Retention).Unix(), 10)},
+			":pending": &types.AttributeValueMemberS{Value: "pending"},
 		},
 	})
 	if ok, _ := conditionFailed(err); ok {
-		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("mark email %s sent: not pending", id))
+		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("mark email %s sent: not pending", e.ID))
 	}
-	return classify("mark email sent "+id, err)
+	return classify("mark email sent "+e.ID, err)
 }
 
 // Release implements outbox.Store.
 func (o *Outbox) Release(ctx context.Context, id, attemptErr string) error {
 	_, err := o.s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           aws.String(o.s.table),
-		Key:                 outboxKey(id),
-		UpdateExpression:    aws.String("SET attempts = attempts + :one, lastError = :err, lastAttemptAt = :at REMOVE leaseUntil"),
-		ConditionExpression: aws.String("attribute_exists(GSI1PK)"),
+		TableName:                aws.String(o.s.table),
+		Key:                      outboxKey(id),
+		UpdateExpression:         aws.String("SET attempts = attempts + :one, lastError = :err, lastAttemptAt = :at, leaseUntil = :zero"),
+		ConditionExpression:      aws.String("#status = :pending"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":one": &types.AttributeValueMemberN{Value: "1"},
-			":err": &types.AttributeValueMemberS{Value: attemptErr},
-			":at":  &types.AttributeValueMemberS{Value: outboxTime(o.s.now())},
+			":pending": &types.AttributeValueMemberS{Value: "pending"},
+			":zero":    &types.AttributeValueMemberN{Value: "0"},
+			":one":     &types.AttributeValueMemberN{Value: "1"},
+			":err":     &types.AttributeValueMemberS{Value: attemptErr},
+			":at":      &types.AttributeValueMemberS{Value: outboxTime(o.s.now())},
 		},
 	})
 	if ok, _ := conditionFailed(err); ok {
@@ -207,4 +224,23 @@ func (o *Outbox) ListPending(ctx context.Context, limit int, cursor string) ([]o
 		emails = append(emails, it.email())
 	}
 	return emails, encodeCursor(out.LastEvaluatedKey), nil
+}
+
+// Put records e as pending on its own, for an email that reports no other
+// write (e.g. a resent link). Emails that report a write go into that
+// write's transaction instead. It returns apperr.Conflict if e.ID exists.
+func (o *Outbox) Put(ctx context.Context, e outbox.Email) error {
+	item, err := outboxPut(o.s.table, e)
+	if err != nil {
+		return err
+	}
+	_, err = o.s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           item.Put.TableName,
+		Item:                item.Put.Item,
+		ConditionExpression: item.Put.ConditionExpression,
+	})
+	if ok, _ := conditionFailed(err); ok {
+		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("put email %s: exists", e.ID))
+	}
+	return classify("put email "+e.ID, err)
 }

@@ -61,9 +61,9 @@ type Store interface {
 	// sent, is leased by someone else, or does not exist, and
 	// apperr.Unavailable when the table is.
 	Claim(ctx context.Context, id string, leaseUntil time.Time) error
-	// MarkSent records that id was sent (it leaves the pending list and
-	// expires after Retention). It returns apperr.Conflict if id is not pending.
-	MarkSent(ctx context.Context, id, messageID string) error
+	// MarkSent records that e was sent (it leaves the pending list and
+	// expires after Retention). It returns apperr.Conflict if e is not pending.
+	MarkSent(ctx context.Context, e Email, messageID string) error
 	// Release ends a lease after a failed attempt: it counts the attempt and
 	// keeps the email pending. It returns apperr.Conflict if id is not pending.
 	Release(ctx context.Context, id, attemptErr string) error
@@ -142,7 +142,7 @@ func (o *Outbox) Deliver(ctx context.Context, e Email) error {
 		}
 		return fmt.Errorf("deliver email %s (%s): send: %w", e.ID, e.Kind, err)
 	}
-	if err := o.Store.MarkSent(context.WithoutCancel(ctx), e.ID, msgID); err != nil {
+	if err := o.Store.MarkSent(context.WithoutCancel(ctx), e, msgID); err != nil {
 		// Sent but not marked: the lease keeps sweeps away until it expires.
 		return fmt.Errorf("deliver email %s: mark sent: %w", e.ID, err)
 	}
