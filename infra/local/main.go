@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"espaceosc/infra/local/cloud"
+	"espaceosc/infra/seed"
 )
 
 func main() {
@@ -29,7 +30,7 @@ func main() {
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	cfg.Out = os.Stdout
-	cfg.Seed = seedHook
+	cfg.Seed = seed.Apply // once, on a new (or -reset) data directory
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
