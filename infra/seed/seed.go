@@ -1,0 +1,131 @@
+// Package seed loads the demo content of the civil-society space (the news
+// of the original page, in French, with Arabic versions written separately,
+// and the useful links of citizen participation) through the administrators'
+// HTTP API, exactly as an administrator would. The local cloud applies it on
+// first start; it can also seed a deployed stage.
+//
+// Apply is idempotent: content that already exists (409 on create) is left
+// as it is, so a second run changes nothing, and edits an administrator made
+// since are kept.
+package seed
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+//go:embed content.json
+var contentJSON []byte
+
+// Content is the seed content.
+type Content struct {
+	News  []NewsItem `json:"news"`
+	Links []Link     `json:"links"`
+}
+
+// NewsItem is one news item, created as a draft then published at PublishedAt.
+type NewsItem struct {
+	Slug        string `json:"slug"`
+	Lang        string `json:"lang"`
+	Title       string `json:"title"`
+	Summary     string `json:"summary"`
+	Body        string `json:"body"`
+	PublishedAt string `json:"publishedAt"`
+}
+
+// Text is a text in French and Arabic.
+type Text struct {
+	FR string `json:"fr"`
+	AR string `json:"ar"`
+}
+
+// Link is one useful link with a stable ID.
+type Link struct {
+	ID          string `json:"id"`
+	URL         string `json:"url"`
+	Title       Text   `json:"title"`
+	Description Text   `json:"description"`
+	Order       int    `json:"order"`
+}
+
+// Load returns the embedded seed content.
+func Load() (Content, error) {
+	var c Content
+	if err := json.Unmarshal(contentJSON, &c); err != nil {
+		return Content{}, fmt.Errorf("seed content: %w", err)
+	}
+	return c, nil
+}
+
+// Apply creates and publishes the seed content through the admin API at
+// baseURL (e.g. http://127.0.0.1:8080) with an administrator's bearer token.
+func Apply(ctx context.Context, baseURL, adminToken string) error {
+	c, err := Load()
+	if err != nil {
+		return err
+	}
+	cl := &client{base: strings.TrimRight(baseURL, "/"), token: adminToken, http: &http.Client{Timeout: 30 * time.Second}}
+	for _, n := range c.News {
+		created, err := cl.post(ctx, "/api/admin/news", map[string]string{
+			"slug": n.Slug, "lang": n.Lang, "title": n.Title, "summary": n.Summary, "body": n.Body,
+		})
+		if err != nil {
+			return fmt.Errorf("seed news %s: %w", n.Slug, err)
+		}
+		if !created {
+			continue // already there: leave it as it is
+		}
+		if _, err := cl.post(ctx, "/api/admin/news/"+url.PathEscape(n.Slug)+"/publish", map[string]string{"publishedAt": n.PublishedAt}); err != nil {
+			return fmt.Errorf("publish seed news %s: %w", n.Slug, err)
+		}
+	}
+	for _, l := range c.Links {
+		if _, err := cl.post(ctx, "/api/admin/links", l); err != nil {
+			return fmt.Errorf("seed link %s: %w", l.ID, err)
+		}
+	}
+	return nil
+}
+
+type client struct {
+	base, token string
+	http        *http.Client
+}
+
+// post sends body as JSON. It reports true for 200/201, false for 409
+// (already there) and an error for anything else.
+func (c *client) post(ctx context.Context, path string, body any) (bool, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return false, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(b))
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return false, err
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusCreated:
+		return true, nil
+	case http.StatusConflict:
+		return false, nil
+	default:
+		return false, fmt.Errorf("POST %s: %s: %s", path, resp.Status, strings.TrimSpace(string(msg)))
+	}
+}
