@@ -442,4 +442,3 @@ func FuzzSubmission(f *testing.F) {
 		}
 	})
 }
-
