@@ -253,7 +253,7 @@ async function newsPanel(panel, call) {
       }, t('admin.delete')),
     ];
     return h('li', { class: 'card admin-row' },
-      h('span', { class: 'title', lang: it.lang }, it.title),
+      h('span', { class: 'title', lang: it.lang, dir: 'auto' }, it.title),
       h('span', { class: 'meta' },
         h('span', { class: `badge ${it.status}` }, t(published ? 'admin.status_published' : 'admin.status_draft')), ' ',
         h('span', { class: 'badge' }, t(it.lang === 'ar' ? 'admin.lang_ar' : 'admin.lang_fr')), ' ',
@@ -368,7 +368,7 @@ async function observationsPanel(panel, call) {
       else showDetail(detail, o);
     });
     return h('li', { class: 'card admin-row' },
-      h('span', { class: 'title' }, o.subject),
+      h('span', { class: 'title', dir: 'auto' }, o.subject),
       h('span', { class: 'meta' },
         h('span', { class: `badge ${o.status}` }, statuses[o.status] ? t(statuses[o.status]) : o.status), ' ',
         h('span', { class: 'ltr' }, o.reference), ' · ', formatDateTime(o.createdAt)),

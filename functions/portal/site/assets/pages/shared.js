@@ -4,7 +4,7 @@ import { lang, t, formatDate } from '../i18n.js';
 
 export function newsCard(item, headingLevel = 'h2') {
   const href = `/${lang}/actualites/${encodeURIComponent(item.slug)}`;
-  return h('li', { class: 'card news-item', lang: item.lang || null },
+  return h('li', { class: 'card news-item', lang: item.lang || null, dir: item.lang && item.lang !== lang ? 'auto' : null },
     h(headingLevel, null, h('a', { href }, item.title)),
     item.publishedAt ? h('time', { datetime: item.publishedAt }, formatDate(item.publishedAt)) : null,
     item.summary ? h('p', null, item.summary) : null);
