@@ -1,0 +1,177 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/outbox"
+	"espaceosc/shared/outbox/outboxtest"
+)
+
+func setup(t *testing.T, now time.Time) (*ddbstore.Outbox, *outboxtest.Sender, *outbox.Outbox) {
+	t.Helper()
+	db, table := ddbtest.Minidyn(t)
+	store := ddbstore.New(db, table).WithClock(func() time.Time { return now }).Outbox()
+	sender := &outboxtest.Sender{}
+	ob := outbox.New(store, sender, nil)
+	ob.Now = func() time.Time { return now }
+	return store, sender, ob
+}
+
+func email(id string, created time.Time) outbox.Email {
+	return outbox.Email{ID: id, To: "a@example.org", Subject: "s", Text: "t", Kind: "test", RefID: "r", CreatedAt: created}
+}
+
+// While one delivery is sending an email, a sweep and another delivery of
+// the same email send nothing: it is sent once.
+func TestConcurrentDeliveriesSendOnce(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	store, sender, ob := setup(t, now)
+	ctx := context.Background()
+	e := email("e1", now.Add(-time.Hour))
+	if err := store.Put(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	sender.Hook = func(outbox.Email) {
+		once.Do(func() {
+			close(entered)
+			<-release
+		})
+	}
+	done := make(chan error)
+	go func() { done <- ob.Deliver(ctx, e) }()
+	<-entered
+
+	res, err := ob.Sweep(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 0 || res.Claimed != 1 {
+		t.Errorf("sweep during delivery = %+v, want 1 claimed, 0 sent", res)
+	}
+	if err := ob.Deliver(ctx, e); !errors.Is(err, outbox.ErrClaimed) {
+		t.Errorf("second Deliver: err = %v, want ErrClaimed", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("first Deliver: %v", err)
+	}
+	if err := ob.Deliver(ctx, e); !errors.Is(err, outbox.ErrClaimed) {
+		t.Errorf("Deliver after sent: err = %v, want ErrClaimed", err)
+	}
+	if res, _ := ob.Sweep(ctx, 0); res.Pending != 0 || res.Sent != 0 {
+		t.Errorf("sweep after sent = %+v, want nothing", res)
+	}
+	if n := len(sender.Sent()); n != 1 {
+		t.Errorf("sent %d times, want once", n)
+	}
+}
+
+// Many sweeps at once over the same pending emails send each email once.
+func TestConcurrentSweepsSendEachOnce(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	store, sender, ob := setup(t, now)
+	ctx := context.Background()
+	const emails = 30
+	for i := range emails {
+		if err := store.Put(ctx, email(fmt.Sprintf("e%02d", i), now.Add(-time.Hour+time.Duration(i)*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	results := make([]outbox.SweepResult, 5)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = ob.Sweep(ctx, 0)
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, r := range results {
+		total += r.Sent
+	}
+	if total != emails {
+		t.Errorf("sweeps sent %d in total, want %d (%+v)", total, emails, results)
+	}
+	seen := map[string]int{}
+	for _, e := range sender.Sent() {
+		seen[e.ID]++
+	}
+	if len(seen) != emails {
+		t.Errorf("distinct emails sent = %d, want %d", len(seen), emails)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("%s sent %d times", id, n)
+		}
+	}
+}
+
+func TestSweepRetriesFailuresAndLeavesFreshEmails(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	store, sender, ob := setup(t, now)
+	ctx := context.Background()
+	old, fresh := email("old", now.Add(-10*time.Minute)), email("fresh", now.Add(-10*time.Second))
+	for _, e := range []outbox.Email{old, fresh} {
+		if err := store.Put(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sender.Fail(true)
+	res, err := ob.Sweep(ctx, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Pending != 1 || res.Failed != 1 || res.Sent != 0 {
+		t.Fatalf("sweep while SES is down = %+v, want 1 pending, 1 failed", res)
+	}
+	sender.Fail(false)
+	res, err = ob.Sweep(ctx, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 1 {
+		t.Fatalf("sweep after recovery = %+v, want 1 sent", res)
+	}
+	sent := sender.Sent()
+	if len(sent) != 1 || sent[0].ID != "old" || sent[0].Attempts != 1 {
+		t.Errorf("sent = %+v, want old after 1 failed attempt", sent)
+	}
+	pending, _, _ := store.ListPending(ctx, 10, "")
+	if len(pending) != 1 || pending[0].ID != "fresh" {
+		t.Errorf("pending = %+v, want fresh only", pending)
+	}
+}
+
+func TestSweepGivesUpAfterMaxAttempts(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	store, sender, ob := setup(t, now)
+	ctx := context.Background()
+	if err := store.Put(ctx, email("e", now.Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	sender.Fail(true)
+	for range outbox.MaxAttempts {
+		if _, err := ob.Sweep(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sender.Fail(false)
+	res, err := ob.Sweep(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.GaveUp != 1 || res.Sent != 0 {
+		t.Errorf("sweep after %d failures = %+v, want given up", outbox.MaxAttempts, res)
+	}
+}
