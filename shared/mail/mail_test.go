@@ -26,7 +26,7 @@ func TestRenderEscapesAndSetsDirection(t *testing.T) {
 	if got, want := c.Subject, "ردّ Bcc: x@example.org"; got != want {
 		t.Errorf("subject = %q, want %q", got, want)
 	}
-	for _, want := range []string{`<html lang="ar" dir="rtl">`, "&lt;script&gt;", "سطر 1<br>&lt;b&gt;سطر&lt;/b&gt; 2", `href="https://portail.example/ar/observations/abc?token=x&amp;y=%3cz%3e"`} {
+	for _, want := range []string{`<html lang="ar" dir="rtl">`, "&lt;script&gt;", "سطر 1<br>&lt;b&gt;سطر&lt;/b&gt; 2", `href="https://portail.example/ar/observations/abc?token=x&amp;y=&lt;z&gt;"`} {
 		if !strings.Contains(c.HTML, want) {
 			t.Errorf("HTML lacks %q:\n%s", want, c.HTML)
 		}
@@ -47,6 +47,16 @@ func TestRenderFrenchIsLTR(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(c.HTML, `<html lang="fr" dir="ltr">`) {
+		t.Errorf("HTML = %s", c.HTML)
+	}
+}
+
+func TestRenderRefusesNonHTTPLinks(t *testing.T) {
+	c, err := mail.Message{Lang: i18n.FR, Blocks: []mail.Block{{Link: `javascript:alert("x")`}}}.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(c.HTML, "href") || !strings.Contains(c.HTML, "javascript:alert(&#34;x&#34;)") {
 		t.Errorf("HTML = %s", c.HTML)
 	}
 }
