@@ -10,8 +10,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// minAge leaves emails younger than this to their inline delivery.
-const minAge = time.Minute
+// minAge is how old a pending email must be before a sweep retries it. Zero:
+// a sweep racing an inline delivery is harmless (the claim lets exactly one
+// of them send), and an operator who runs the schedule by hand after an
+// outage expects everything pending to go out.
+const minAge time.Duration = 0
 
 // newHandler returns the scheduled handler: sweep, log counts only.
 func newHandler(ob *outbox.Outbox, log *slog.Logger) func(context.Context, events.EventBridgeEvent) (outbox.SweepResult, error) {
