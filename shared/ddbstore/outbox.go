@@ -175,6 +175,12 @@ func (o *Outbox) MarkSent(ctx context.Context, e outbox.Email, messageID string)
 
 // Release implements outbox.Store.
 func (o *Outbox) Release(ctx context.Context, id, attemptErr string) error {
+	// An outage or throttling of SES says nothing about the email itself: it
+	// does not count towards MaxAttempts, so a long outage loses no email.
+	one := "1"
+	if attemptErr == string(apperr.Unavailable) {
+		one = "0"
+	}
 	_, err := o.s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                aws.String(o.s.table),
 		Key:                      outboxKey(id),
@@ -184,7 +190,7 @@ func (o *Outbox) Release(ctx context.Context, id, attemptErr string) error {
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pending": &types.AttributeValueMemberS{Value: "pending"},
 			":zero":    &types.AttributeValueMemberN{Value: "0"},
-			":one":     &types.AttributeValueMemberN{Value: "1"},
+			":one":     &types.AttributeValueMemberN{Value: one},
 			":err":     &types.AttributeValueMemberS{Value: attemptErr},
 			":at":      &types.AttributeValueMemberS{Value: outboxTime(o.s.now())},
 		},

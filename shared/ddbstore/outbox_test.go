@@ -107,11 +107,12 @@ func TestOutboxReleaseCountsAttempts(t *testing.T) {
 		if err := ob.Put(ctx, testEmail("e", now)); err != nil {
 			t.Fatal(err)
 		}
-		for range 2 {
+		// Two refusals count; SES being down or throttling does not.
+		for _, attemptErr := range []string{"internal", "unavailable", "internal", "unavailable"} {
 			if err := ob.Claim(ctx, "e", now.Add(time.Minute)); err != nil {
 				t.Fatal(err)
 			}
-			if err := ob.Release(ctx, "e", "unavailable"); err != nil {
+			if err := ob.Release(ctx, "e", attemptErr); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -64,8 +64,9 @@ type Store interface {
 	// MarkSent records that e was sent (it leaves the pending list and
 	// expires after Retention). It returns apperr.Conflict if e is not pending.
 	MarkSent(ctx context.Context, e Email, messageID string) error
-	// Release ends a lease after a failed attempt: it counts the attempt and
-	// keeps the email pending. It returns apperr.Conflict if id is not pending.
+	// Release ends a lease after a failed attempt: it keeps the email pending
+	// and counts the attempt unless attemptErr is "unavailable" (an SES
+	// outage or throttling never uses up an email's attempts). It returns apperr.Conflict if id is not pending.
 	Release(ctx context.Context, id, attemptErr string) error
 	// ListPending returns up to limit pending emails, oldest first, and the
 	// cursor of the next page ("" on the last). It returns an apperr.Invalid
@@ -89,7 +90,8 @@ type Outbox struct {
 // retried by a sweep after it.
 const DefaultLease = 2 * time.Minute
 
-// MaxAttempts is how many failed attempts a sweep makes before it leaves an
+// MaxAttempts is how many failed attempts (SES refusing the email itself,
+// not SES being down or throttling) a sweep makes before it leaves an
 // email alone (it stays pending, visible to operators, until it expires).
 const MaxAttempts = 20
 

@@ -144,8 +144,9 @@ func TestSweepRetriesFailuresAndLeavesFreshEmails(t *testing.T) {
 		t.Fatalf("sweep after recovery = %+v, want 1 sent", res)
 	}
 	sent := sender.Sent()
-	if len(sent) != 1 || sent[0].ID != "old" || sent[0].Attempts != 1 {
-		t.Errorf("sent = %+v, want old after 1 failed attempt", sent)
+	// An SES outage does not count as an attempt of the email.
+	if len(sent) != 1 || sent[0].ID != "old" || sent[0].Attempts != 0 {
+		t.Errorf("sent = %+v, want old with 0 counted attempts", sent)
 	}
 	pending, _, _ := store.ListPending(ctx, 10, "")
 	if len(pending) != 1 || pending[0].ID != "fresh" {
@@ -160,13 +161,30 @@ func TestSweepGivesUpAfterMaxAttempts(t *testing.T) {
 	if err := store.Put(ctx, email("e", now.Add(-time.Hour))); err != nil {
 		t.Fatal(err)
 	}
+	// A long SES outage uses up no attempt: the email is still sent after it.
 	sender.Fail(true)
-	for range outbox.MaxAttempts {
+	for range outbox.MaxAttempts + 5 {
 		if _, err := ob.Sweep(ctx, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
 	sender.Fail(false)
+	if res, err := ob.Sweep(ctx, 0); err != nil || res.Sent != 1 {
+		t.Fatalf("sweep after the outage = %+v, %v; want 1 sent", res, err)
+	}
+	if err := store.Put(ctx, email("refused", now.Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	sender.Reject(true)
+	for range outbox.MaxAttempts {
+		if _, err := ob.Sweep(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(sender.Sent()); got != 1 {
+		t.Fatalf("sent = %d, want 1 (only the email delayed by the outage)", got)
+	}
+	sender.Reject(false)
 	res, err := ob.Sweep(ctx, 0)
 	if err != nil {
 		t.Fatal(err)

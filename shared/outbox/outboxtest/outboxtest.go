@@ -16,6 +16,8 @@ type Sender struct {
 	mu   sync.Mutex
 	sent []outbox.Email
 	fail bool
+	// reject makes Send fail as SES does when it refuses the email itself.
+	reject bool
 	// Hook, if set, runs inside Send before it records (e.g. to hold a send
 	// open while another delivery tries the same email).
 	Hook func(outbox.Email)
@@ -30,6 +32,14 @@ func (s *Sender) Fail(fail bool) {
 	s.fail = fail
 }
 
+// Reject makes Send fail with a permanent (uncoded) error, as SES does when
+// it refuses a message (true), or stop doing so (false).
+func (s *Sender) Reject(reject bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reject = reject
+}
+
 // Send implements outbox.Sender.
 func (s *Sender) Send(ctx context.Context, e outbox.Email) (string, error) {
 	if s.Hook != nil {
@@ -39,6 +49,9 @@ func (s *Sender) Send(ctx context.Context, e outbox.Email) (string, error) {
 	defer s.mu.Unlock()
 	if s.fail {
 		return "", apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("emulated SES outage"))
+	}
+	if s.reject {
+		return "", fmt.Errorf("emulated SES rejection")
 	}
 	s.sent = append(s.sent, e)
 	return fmt.Sprintf("msg-%d", len(s.sent)), nil
