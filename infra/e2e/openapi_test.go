@@ -1,0 +1,224 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"espaceosc/infra/local/cloud"
+	"espaceosc/infra/seed"
+	"espaceosc/infra/template"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// TestOpenAPIExamplesWorkOnAFreshCloud sends every operation of openapi.yaml,
+// built from its documented examples, to a freshly started and seeded local
+// cloud, and expects a documented 2xx or 3xx answer. Observation routes get
+// the id and follow-up token of an observation submitted first.
+func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
+	root, err := template.FindRepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(root, "openapi.yaml"))
+	if err != nil {
+		t.Fatalf("load openapi.yaml: %v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	fresh, err := cloud.Start(ctx, cloud.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), NoSchedules: true, Seed: seed.Apply})
+	if err != nil {
+		t.Fatalf("start a fresh local cloud: %v", err)
+	}
+	defer fresh.Close()
+	admin, err := fresh.Token("admin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	type op struct {
+		method, path string
+		op           *openapi3.Operation
+		item         *openapi3.PathItem
+	}
+	var ops []op
+	for path, item := range doc.Paths.Map() {
+		for method, o := range item.Operations() {
+			ops = append(ops, op{method, path, o, item})
+		}
+	}
+	// Reads first, then writes, deletions last, so that one example's deletion
+	// does not break another's read.
+	rank := map[string]int{"GET": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
+	sort.Slice(ops, func(i, j int) bool {
+		if rank[ops[i].method] != rank[ops[j].method] {
+			return rank[ops[i].method] < rank[ops[j].method]
+		}
+		return ops[i].path < ops[j].path
+	})
+
+	var obsID, obsToken string
+	send := func(method, path string, query url.Values, headers map[string]string, body []byte, auth bool) (int, []byte) {
+		t.Helper()
+		u := fresh.URL() + path
+		if len(query) > 0 {
+			u += "?" + query.Encode()
+		}
+		var rd io.Reader
+		if body != nil {
+			rd = strings.NewReader(string(body))
+		}
+		req, err := http.NewRequest(method, u, rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		if auth {
+			req.Header.Set("Authorization", "Bearer "+admin)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, u, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+
+	// Observation routes need a real observation: submit the documented example first.
+	for _, o := range ops {
+		if o.method != "POST" || o.path != "/api/observations" {
+			continue
+		}
+		body, ok := requestExample(o.op)
+		if !ok {
+			t.Fatal("POST /api/observations has no request example")
+		}
+		status, got := send("POST", o.path, nil, nil, body, false)
+		if status != http.StatusCreated {
+			t.Fatalf("submit the example observation: %d %s", status, got)
+		}
+		var c struct{ ID string }
+		_ = json.Unmarshal(got, &c)
+		obsID = c.ID
+		for _, m := range fresh.Mail() {
+			if mm := followUpLink.FindStringSubmatch(m.Text); mm != nil && mm[2] == c.ID {
+				obsToken = mm[3]
+			}
+		}
+		if obsID == "" || obsToken == "" {
+			t.Fatalf("submitted observation: id %q, token found %v", obsID, obsToken != "")
+		}
+	}
+	if obsID == "" {
+		t.Fatal("openapi.yaml has no POST /api/observations operation")
+	}
+
+	for _, o := range ops {
+		name := o.method + " " + o.path
+		body, hasBody := requestExample(o.op)
+		if o.op.RequestBody != nil && o.op.RequestBody.Value.Required && !hasBody {
+			t.Errorf("%s: required request body without an example", name)
+			continue
+		}
+		path, query, headers := o.path, url.Values{}, map[string]string{}
+		params := append(openapi3.Parameters{}, o.item.Parameters...)
+		params = append(params, o.op.Parameters...)
+		for _, p := range params {
+			v, ok := parameterExample(p.Value)
+			if strings.HasPrefix(o.path, "/api/observations/") || strings.HasPrefix(o.path, "/api/admin/observations/") {
+				switch p.Value.Name {
+				case "id":
+					v, ok = obsID, true
+				case "token":
+					v, ok = obsToken, true
+				}
+			}
+			if !ok {
+				if p.Value.Required {
+					t.Errorf("%s: required parameter %q has no example", name, p.Value.Name)
+				}
+				continue
+			}
+			switch p.Value.In {
+			case "path":
+				if p.Value.Name == "proxy" {
+					path = strings.Replace(path, "{proxy+}", v, 1)
+				}
+				path = strings.Replace(path, "{"+p.Value.Name+"}", url.PathEscape(v), 1)
+			case "query":
+				query.Set(p.Value.Name, v)
+			case "header":
+				headers[p.Value.Name] = v
+			}
+		}
+		auth := o.op.Security == nil || len(*o.op.Security) > 0
+		status, got := send(o.method, path, query, headers, body, auth)
+		documented := o.op.Responses.Value(strconv.Itoa(status)) != nil
+		if !documented || status >= 400 {
+			t.Errorf("%s (%s): status %d (documented: %v); body: %.300s", name, path, status, documented, got)
+			continue
+		}
+	}
+}
+
+func requestExample(op *openapi3.Operation) ([]byte, bool) {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil, false
+	}
+	mt := op.RequestBody.Value.Content.Get("application/json")
+	if mt == nil {
+		return nil, false
+	}
+	var v any
+	switch {
+	case mt.Example != nil:
+		v = mt.Example
+	case len(mt.Examples) > 0:
+		keys := make([]string, 0, len(mt.Examples))
+		for k := range mt.Examples {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		v = mt.Examples[keys[0]].Value.Value
+	default:
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	return b, err == nil
+}
+
+func parameterExample(p *openapi3.Parameter) (string, bool) {
+	var v any
+	switch {
+	case p.Example != nil:
+		v = p.Example
+	case len(p.Examples) > 0:
+		for _, e := range p.Examples {
+			v = e.Value.Value
+			break
+		}
+	case p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Example != nil:
+		v = p.Schema.Value.Example
+	default:
+		return "", false
+	}
+	return fmt.Sprint(v), true
+}
