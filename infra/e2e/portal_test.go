@@ -14,6 +14,7 @@ import (
 
 	"espaceosc/shared/testenv"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -81,7 +82,14 @@ func portalBrowser(t *testing.T) (context.Context, func() []string) {
 
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(stepCtx, steps...); err != nil {
+		if dir := os.Getenv("PORTAL_SCREENSHOTS"); dir != "" {
+			if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+				_ = os.WriteFile(filepath.Join(dir, "failed.png"), png, 0o644)
+			}
+		}
 		t.Fatalf("%s: %v", what, err)
 	}
 }
@@ -203,7 +211,32 @@ func TestPortalArabicHomeAndObservation(t *testing.T) {
 		}
 	}
 	if len(ack) != 1 || !strings.Contains(ack[0], reference) {
-		t.Errorf("acknowledgements to the submitted address: %q, want one quoting %s", ack, reference)
+		t.Fatalf("acknowledgements to the submitted address: %q, want one quoting %s", ack, reference)
+	}
+
+	// The administration answers; the author's private link shows the answer.
+	link := regexp.MustCompile(`/ar/observations/([A-Za-z0-9_-]+)\?token=[A-Za-z0-9_-]+`).FindStringSubmatch(ack[0])
+	if link == nil {
+		t.Fatalf("no Arabic follow-up link in the acknowledgement: %q", ack[0])
+	}
+	answer := "شكرًا على مقترحكم. ستُنشر بيانات الصفقات العمومية على بوابة البيانات المفتوحة."
+	r := do(t, call{method: "PATCH", path: "/api/admin/observations/" + link[1], token: token(t, "admin"),
+		body: map[string]string{"status": "answered", "response": answer}})
+	expectStatus(t, r, http.StatusOK)
+	run(t, ctx, "open the follow-up link",
+		chromedp.Navigate(lc.URL()+link[0]),
+		chromedp.WaitVisible("dl.facts .reference"))
+	if got := textOf(t, ctx, "dl.facts .reference"); got != reference {
+		t.Errorf("follow-up reference = %q, want %q", got, reference)
+	}
+	if got, want := textOf(t, ctx, "dl.facts .badge"), "تمت الإجابة"; got != want {
+		t.Errorf("follow-up status = %q, want %q", got, want)
+	}
+	if got := textOf(t, ctx, "section.panel"); !strings.Contains(got, answer) {
+		t.Errorf("follow-up response section = %q, want the answer", got)
+	}
+	if got, want := attrOf(t, ctx, "#lang-switch", "href"), strings.Replace(link[0], "/ar/", "/fr/", 1); got != want {
+		t.Errorf("language switch on the follow-up page = %q, want %q (same page, same token)", got, want)
 	}
 
 	if problems := consoleProblems(); len(problems) > 0 {
@@ -257,6 +290,43 @@ func TestPortalFrenchPagesAndAdmin(t *testing.T) {
 		chromedp.WaitVisible(`#admin-panel .admin-row .title`))
 	if got := textOf(t, ctx, "#admin-panel"); !strings.Contains(got, frTitles[0]) || !strings.Contains(got, "Publiée") {
 		t.Errorf("admin news panel lacks the published item %q: %q", frTitles[0], got)
+	}
+
+	// Create a draft through the form, publish it, find it on the public
+	// page, then delete it (accepting the confirmation dialog).
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+	title := fmt.Sprintf("Atelier de cocréation à Casablanca n° %d", time.Now().UnixNano()%100000)
+	row := `//li[contains(@class,"admin-row")][.//span[@class="title" and text()="` + title + `"]]`
+	run(t, ctx, "create a draft",
+		chromedp.Click(`//button[text()="Nouvelle actualité"]`),
+		chromedp.WaitVisible(`#admin-panel form [data-field="title"] input`),
+		chromedp.SendKeys(`#admin-panel form [data-field="title"] input`, title),
+		chromedp.SendKeys(`#admin-panel form [data-field="body"] textarea`, "Un atelier de cocréation du plan d'action national.\n\nInscriptions ouvertes."),
+		chromedp.Click(`#admin-panel form button[type="submit"]`),
+		chromedp.WaitVisible(row+`//span[contains(@class,"badge") and text()="Brouillon"]`))
+	run(t, ctx, "publish it",
+		chromedp.Click(row+`//button[text()="Publier"]`),
+		chromedp.WaitVisible(row+`//span[contains(@class,"badge") and text()="Publiée"]`))
+	run(t, ctx, "see it published",
+		chromedp.Navigate(lc.URL()+"/fr/actualites"),
+		chromedp.WaitVisible(`//ul[contains(@class,"news-list")]//a[text()="`+title+`"]`))
+	run(t, ctx, "delete it",
+		chromedp.Navigate(lc.URL()+"/fr/admin"),
+		chromedp.WaitVisible(row),
+		chromedp.Click(row+`//button[text()="Supprimer"]`),
+		chromedp.WaitNotPresent(row))
+	r := do(t, call{method: "GET", path: "/api/news?lang=fr&limit=50"})
+	expectStatus(t, r, http.StatusOK)
+	if strings.Contains(string(r.body), title) {
+		t.Error("the deleted item is still listed by the public API")
 	}
 
 	if problems := consoleProblems(); len(problems) > 0 {
