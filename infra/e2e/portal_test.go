@@ -220,9 +220,29 @@ func TestPortalArabicHomeAndObservation(t *testing.T) {
 		t.Fatalf("no Arabic follow-up link in the acknowledgement: %q", ack[0])
 	}
 	answer := "شكرًا على مقترحكم. ستُنشر بيانات الصفقات العمومية على بوابة البيانات المفتوحة."
-	r := do(t, call{method: "PATCH", path: "/api/admin/observations/" + link[1], token: token(t, "admin"),
-		body: map[string]string{"status": "answered", "response": answer}})
-	expectStatus(t, r, http.StatusOK)
+	row := `//li[contains(@class,"admin-row")][.//span[text()="` + reference + `"]]`
+	run(t, ctx, "answer in the Arabic admin",
+		chromedp.Navigate(lc.URL()+"/ar/admin"),
+		chromedp.WaitVisible(`form button.secondary`), // the local token
+		chromedp.Click(`form button.secondary`),
+		chromedp.WaitVisible(`#tab-news[aria-selected="true"]`),
+		chromedp.Click(`#tab-obs`),
+		chromedp.WaitVisible(row),
+		chromedp.Click(row+`//button[@aria-expanded="false"]`),
+		chromedp.WaitVisible(row+`//textarea[@name="response"]`),
+		chromedp.SetValue(row+`//select[@name="status"]`, "answered"),
+		chromedp.SendKeys(row+`//textarea[@name="response"]`, answer),
+		chromedp.Click(row+`//button[@type="submit"]`),
+		chromedp.WaitVisible(row+`//span[contains(@class,"badge") and text()="تمت الإجابة"]`))
+	var answered bool
+	for _, m := range lc.Mail() {
+		for _, to := range m.To {
+			answered = answered || strings.Contains(strings.ToLower(to), strings.ToLower(email)) && strings.Contains(m.Text, answer)
+		}
+	}
+	if !answered {
+		t.Error("the author got no email with the answer")
+	}
 	run(t, ctx, "open the follow-up link",
 		chromedp.Navigate(lc.URL()+link[0]),
 		chromedp.WaitVisible("dl.facts .reference"))
