@@ -34,7 +34,7 @@ func newTestHandler(t *testing.T) *Handler {
 	return NewHandler(site, httpapi.NewLogger(io.Discard))
 }
 
-func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
+func loadEvent(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {
@@ -50,7 +50,7 @@ func loadEvent(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 // get builds the event API Gateway sends for GET rawPath: the root route for
 // "/", the greedy route otherwise, with the path parameter decoded as API
 // Gateway does.
-func get(t *testing.T, rawPath string, headers map[string]string) events.APIGatewayV2HTTPRequest {
+func get(t testing.TB, rawPath string, headers map[string]string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
 	var ev events.APIGatewayV2HTTPRequest
 	if rawPath == "/" {
@@ -484,4 +484,33 @@ func readSite(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// BenchmarkLoadSite measures what the portal adds to a cold start: hashing
+// the embedded assets and rendering the shell in both languages.
+func BenchmarkLoadSite(b *testing.B) {
+	root, err := fs.Sub(embedded, "site")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := LoadSite(root); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkServeShell(b *testing.B) {
+	root, _ := fs.Sub(embedded, "site")
+	site, err := LoadSite(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := NewHandler(site, httpapi.NewLogger(io.Discard))
+	b.Run("gzip", func(b *testing.B) {
+		ev := get(b, "/fr/actualites", nil)
+		for b.Loop() {
+			_, _ = h.Serve(context.Background(), ev)
+		}
+	})
 }
