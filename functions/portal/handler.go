@@ -158,10 +158,15 @@ func (h *Handler) proxy(_ context.Context, r *httpapi.Request) (httpapi.Response
 		if !isPage(segs[1:]) {
 			status = http.StatusNotFound
 		}
-		return serveAsset(r, h.site.shells[l], status, cacheRevalidate), nil
+		resp := serveAsset(r, h.site.shells[l], status, cacheRevalidate)
+		resp.Headers["Content-Language"] = string(l)
+		return resp, nil
 	}
 	// Not a portal page: the shell in the visitor's language shows "not found".
-	return serveAsset(r, h.site.shells[r.Lang], http.StatusNotFound, cacheRevalidate), nil
+	resp := serveAsset(r, h.site.shells[r.Lang], http.StatusNotFound, cacheRevalidate)
+	resp.Headers["Content-Language"] = string(r.Lang)
+	resp.Headers["Vary"] = "Accept-Encoding, Accept-Language"
+	return resp, nil
 }
 
 // cleanSegments splits a request path into its segments, refusing anything

@@ -162,6 +162,9 @@ func TestShellPerLanguage(t *testing.T) {
 			if resp.Headers["ETag"] == "" {
 				t.Error("no ETag")
 			}
+			if got := resp.Headers["Content-Language"]; got != tc.lang {
+				t.Errorf("Content-Language = %q, want %q", got, tc.lang)
+			}
 			checkSecurityHeaders(t, resp)
 		})
 	}
