@@ -56,13 +56,14 @@ export function showErrors(form, summary, fields, detail) {
     if (c) {
       c.setAttribute('aria-invalid', 'true');
       c.closest('.field').querySelector('.field-error').textContent = message;
+      const label = c.closest('.field').querySelector('label').textContent;
       items.push(h('li', null, h('a', {
         href: `#${c.id}`,
         onclick: (e) => {
           e.preventDefault();
           c.focus();
         },
-      }, message)));
+      }, t('form.error_item', { label, message }))));
     } else {
       items.push(h('li', null, message));
     }

@@ -93,6 +93,7 @@ export default {
   "follow.answered_at": "Répondu le {date}",
   "follow.no_response": "Pas encore de réponse. Vous serez prévenu par courriel.",
   "follow.invalid": "Lien invalide ou expiré. Vérifiez que vous avez copié le lien complet reçu par courriel.",
+  "form.error_item": "{label} : {message}",
   "error.generic": "Une erreur est survenue. Réessayez plus tard.",
   "error.network": "Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.",
   "error.retry": "Réessayer",
