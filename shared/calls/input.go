@@ -1,0 +1,373 @@
+package calls
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"espaceosc/shared/apperr"
+	"espaceosc/shared/validate"
+)
+
+// Field limits (characters unless said otherwise).
+const (
+	TitleMin, TitleMax     = 3, 200
+	DescriptionMax         = 10000
+	EligibilityMax         = 5000
+	LabelMax               = 200
+	MaxDocuments           = 20
+	MaxCriteria            = 20
+	MaxWorkingGroups       = 30
+	SeatsMax               = 1000
+	NameMin, NameMax       = 2, 200
+	AcronymMax             = 30
+	RegistrationMax        = 60
+	CityMax                = 100
+	URLMax                 = 300
+	RoleMax                = 100
+	MotivationMax          = 5000
+	MotivationMin          = 50
+	PhoneMin, PhoneMax     = 6, 25
+	MaxThematicAreas       = 11
+	YearFoundedMin         = 1900
+	IDMin, IDMax           = 3, 60
+	DocumentTypeMax        = 40
+	CriterionWeightMax     = 100
+	CriterionMaxScoreLimit = 100
+)
+
+var (
+	slugRe  = regexp.MustCompile(`^[a-z0-9]+(?:[-_][a-z0-9]+)*$`)
+	phoneRe = regexp.MustCompile(`^\+?[0-9 ().-]+$`)
+)
+
+// TextInput is a bilingual text in a request body.
+type TextInput struct {
+	FR string `json:"fr"`
+	AR string `json:"ar"`
+}
+
+func (t TextInput) text() Text { return Text{FR: strings.TrimSpace(t.FR), AR: strings.TrimSpace(t.AR)} }
+
+func checkText(fs *apperr.Fields, field string, t TextInput, min, max int, singleLine bool) {
+	validate.Text(fs, field+".fr", t.FR, min, max, singleLine)
+	validate.Text(fs, field+".ar", t.AR, min, max, singleLine)
+}
+
+// DocumentSpecInput is one document of a call in a request body.
+type DocumentSpecInput struct {
+	Type     string    `json:"type"`
+	Label    TextInput `json:"label"`
+	Required bool      `json:"required"`
+	MaxBytes int64     `json:"maxBytes,omitempty"`
+}
+
+// CriterionInput is one criterion of a scoring grid in a request body.
+type CriterionInput struct {
+	ID       string    `json:"id"`
+	Label    TextInput `json:"label"`
+	Weight   int       `json:"weight"`
+	MaxScore int       `json:"maxScore"`
+}
+
+// WorkingGroupInput is one working group of a GT call in a request body.
+type WorkingGroupInput struct {
+	ID   string    `json:"id"`
+	Name TextInput `json:"name"`
+}
+
+// CallInput is the body of POST /api/admin/calls and PUT /api/admin/calls/{id}.
+// Times are RFC 3339; without an offset they are Africa/Casablanca time.
+type CallInput struct {
+	ID            string              `json:"id,omitempty"` // POST only; generated when absent
+	Kind          string              `json:"kind"`
+	Title         TextInput           `json:"title"`
+	Description   TextInput           `json:"description"`
+	Eligibility   TextInput           `json:"eligibility"`
+	WorkingGroups []WorkingGroupInput `json:"workingGroups,omitempty"`
+	OpensAt       string              `json:"opensAt"`
+	ClosesAt      string              `json:"closesAt"`
+	Seats         int                 `json:"seats"`
+	Documents     []DocumentSpecInput `json:"documents"`
+	Criteria      []CriterionInput    `json:"criteria"`
+}
+
+// parseTime reads an RFC 3339 time, or a local Casablanca time without offset.
+func parseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, Casablanca); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Validate checks every field and reports every problem.
+func (in CallInput) Validate() error {
+	var fs apperr.Fields
+	if in.ID != "" {
+		checkSlug(&fs, "id", in.ID, IDMin, IDMax)
+	}
+	validate.OneOf(&fs, "kind", in.Kind, Kinds...)
+	checkText(&fs, "title", in.Title, TitleMin, TitleMax, true)
+	checkText(&fs, "description", in.Description, 1, DescriptionMax, false)
+	checkText(&fs, "eligibility", in.Eligibility, 0, EligibilityMax, false)
+	opens, okOpen := parseTime(in.OpensAt)
+	if !okOpen {
+		fs.Add("opensAt", "calls.datetime", nil)
+	}
+	closes, okClose := parseTime(in.ClosesAt)
+	if !okClose {
+		fs.Add("closesAt", "calls.datetime", nil)
+	}
+	if okOpen && okClose && !closes.After(opens) {
+		fs.Add("closesAt", "calls.closes_after_opens", nil)
+	}
+	if in.Seats < 1 || in.Seats > SeatsMax {
+		fs.Add("seats", "range", map[string]any{"min": 1, "max": SeatsMax})
+	}
+	switch {
+	case in.Kind == string(KindGT) && len(in.WorkingGroups) == 0:
+		fs.Add("workingGroups", "required", nil)
+	case in.Kind == string(KindCopil) && len(in.WorkingGroups) > 0:
+		fs.Add("workingGroups", "calls.copil_no_groups", nil)
+	case len(in.WorkingGroups) > MaxWorkingGroups:
+		fs.Add("workingGroups", "calls.too_many", map[string]any{"max": MaxWorkingGroups})
+	}
+	seen := map[string]bool{}
+	for i, g := range in.WorkingGroups {
+		f := fmt.Sprintf("workingGroups[%d]", i)
+		if checkSlug(&fs, f+".id", g.ID, 1, IDMax) && seen[g.ID] {
+			fs.Add(f+".id", "calls.duplicate", nil)
+		}
+		seen[g.ID] = true
+		checkText(&fs, f+".name", g.Name, 1, LabelMax, true)
+	}
+	if len(in.Documents) == 0 {
+		fs.Add("documents", "required", nil)
+	} else if len(in.Documents) > MaxDocuments {
+		fs.Add("documents", "calls.too_many", map[string]any{"max": MaxDocuments})
+	}
+	seen = map[string]bool{}
+	for i, d := range in.Documents {
+		f := fmt.Sprintf("documents[%d]", i)
+		if checkSlug(&fs, f+".type", d.Type, 1, DocumentTypeMax) && seen[d.Type] {
+			fs.Add(f+".type", "calls.duplicate", nil)
+		}
+		seen[d.Type] = true
+		checkText(&fs, f+".label", d.Label, 1, LabelMax, true)
+		if d.MaxBytes < 0 || d.MaxBytes > MaxDocumentBytes {
+			fs.Add(f+".maxBytes", "range", map[string]any{"min": 1, "max": MaxDocumentBytes})
+		}
+	}
+	if len(in.Criteria) == 0 {
+		fs.Add("criteria", "required", nil)
+	} else if len(in.Criteria) > MaxCriteria {
+		fs.Add("criteria", "calls.too_many", map[string]any{"max": MaxCriteria})
+	}
+	seen = map[string]bool{}
+	for i, c := range in.Criteria {
+		f := fmt.Sprintf("criteria[%d]", i)
+		if checkSlug(&fs, f+".id", c.ID, 1, IDMax) && seen[c.ID] {
+			fs.Add(f+".id", "calls.duplicate", nil)
+		}
+		seen[c.ID] = true
+		checkText(&fs, f+".label", c.Label, 1, LabelMax, true)
+		if c.Weight < 1 || c.Weight > CriterionWeightMax {
+			fs.Add(f+".weight", "range", map[string]any{"min": 1, "max": CriterionWeightMax})
+		}
+		if c.MaxScore < 1 || c.MaxScore > CriterionMaxScoreLimit {
+			fs.Add(f+".maxScore", "range", map[string]any{"min": 1, "max": CriterionMaxScoreLimit})
+		}
+	}
+	return fs.Err()
+}
+
+func checkSlug(fs *apperr.Fields, field, v string, min, max int) bool {
+	if !validate.Text(fs, field, v, min, max, true) {
+		return false
+	}
+	if !slugRe.MatchString(v) {
+		fs.Add(field, "calls.slug", nil)
+		return false
+	}
+	return true
+}
+
+// apply writes a valid input's fields onto c (everything but ID, status and times of record).
+func (in CallInput) apply(c *Call) {
+	c.Kind = Kind(in.Kind)
+	c.Title, c.Description, c.Eligibility = in.Title.text(), in.Description.text(), in.Eligibility.text()
+	c.OpensAt, _ = parseTime(in.OpensAt)
+	c.ClosesAt, _ = parseTime(in.ClosesAt)
+	c.Seats = in.Seats
+	c.WorkingGroups = nil
+	for _, g := range in.WorkingGroups {
+		c.WorkingGroups = append(c.WorkingGroups, WorkingGroup{ID: g.ID, Name: g.Name.text()})
+	}
+	c.Documents = nil
+	for _, d := range in.Documents {
+		max := d.MaxBytes
+		if max == 0 {
+			max = DefaultDocumentBytes
+		}
+		c.Documents = append(c.Documents, DocumentSpec{Type: d.Type, Label: d.Label.text(), Required: d.Required, MaxBytes: max})
+	}
+	c.Criteria = nil
+	for _, k := range in.Criteria {
+		c.Criteria = append(c.Criteria, Criterion{ID: k.ID, Label: k.Label.text(), Weight: k.Weight, MaxScore: k.MaxScore})
+	}
+}
+
+// StatusInput is the body of POST /api/admin/calls/{id}/status.
+type StatusInput struct {
+	Status string `json:"status"`
+}
+
+// AssociationInput is the association in a candidacy body.
+type AssociationInput struct {
+	Name               string `json:"name"`
+	Acronym            string `json:"acronym,omitempty"`
+	LegalForm          string `json:"legalForm,omitempty"`
+	RegistrationNumber string `json:"registrationNumber,omitempty"`
+	YearFounded        int    `json:"yearFounded,omitempty"`
+	Region             string `json:"region,omitempty"`
+	City               string `json:"city,omitempty"`
+	Website            string `json:"website,omitempty"`
+	Email              string `json:"email"`
+	Phone              string `json:"phone,omitempty"`
+}
+
+// RepresentativeInput is the representative in a candidacy body.
+type RepresentativeInput struct {
+	Name  string `json:"name"`
+	Role  string `json:"role,omitempty"`
+	Email string `json:"email"`
+}
+
+// Application is the body of POST /api/calls/{id}/candidacies. A draft
+// needs the association's name and email, the representative's name and
+// email, the language and the consent; the rest can come later (PATCH) and
+// is required to submit.
+type Application struct {
+	Association    AssociationInput    `json:"association"`
+	Representative RepresentativeInput `json:"representative"`
+	ThematicAreas  []string            `json:"thematicAreas,omitempty"`
+	WorkingGroups  []string            `json:"workingGroups,omitempty"`
+	Motivation     string              `json:"motivation,omitempty"`
+	Lang           string              `json:"lang"`
+	Consent        *bool               `json:"consent"`
+}
+
+// CandidacyPatch is the body of PATCH /api/candidacies/{id}: each field
+// present replaces the stored one (association and representative as a whole).
+type CandidacyPatch struct {
+	Association    *AssociationInput    `json:"association,omitempty"`
+	Representative *RepresentativeInput `json:"representative,omitempty"`
+	ThematicAreas  *[]string            `json:"thematicAreas,omitempty"`
+	WorkingGroups  *[]string            `json:"workingGroups,omitempty"`
+	Motivation     *string              `json:"motivation,omitempty"`
+	Lang           *string              `json:"lang,omitempty"`
+}
+
+// DocumentRequest is the body of POST /api/candidacies/{id}/documents.
+type DocumentRequest struct {
+	Type string `json:"type"`
+}
+
+// checkDraft validates a candidacy's fields as a draft may hold them:
+// formats everywhere, presence only of what a draft needs.
+func checkDraft(fs *apperr.Fields, c Candidacy, call Call, now time.Time) {
+	a := c.Association
+	validate.Text(fs, "association.name", a.Name, NameMin, NameMax, true)
+	validate.Text(fs, "association.acronym", a.Acronym, 0, AcronymMax, true)
+	if a.LegalForm != "" {
+		validate.OneOf(fs, "association.legalForm", a.LegalForm, LegalForms...)
+	}
+	validate.Text(fs, "association.registrationNumber", a.RegistrationNumber, 0, RegistrationMax, true)
+	if a.YearFounded != 0 && (a.YearFounded < YearFoundedMin || a.YearFounded > now.Year()) {
+		fs.Add("association.yearFounded", "range", map[string]any{"min": YearFoundedMin, "max": now.Year()})
+	}
+	if a.Region != "" {
+		validate.OneOf(fs, "association.region", a.Region, Regions...)
+	}
+	validate.Text(fs, "association.city", a.City, 0, CityMax, true)
+	if a.Website != "" {
+		validate.URL(fs, "association.website", a.Website, URLMax)
+	}
+	validate.Email(fs, "association.email", a.Email)
+	if a.Phone != "" && validate.Text(fs, "association.phone", a.Phone, PhoneMin, PhoneMax, true) && !phoneRe.MatchString(a.Phone) {
+		fs.Add("association.phone", "calls.phone", nil)
+	}
+	r := c.Representative
+	validate.Text(fs, "representative.name", r.Name, NameMin, NameMax, true)
+	validate.Text(fs, "representative.role", r.Role, 0, RoleMax, true)
+	validate.Email(fs, "representative.email", r.Email)
+	if len(c.ThematicAreas) > MaxThematicAreas {
+		fs.Add("thematicAreas", "calls.too_many", map[string]any{"max": MaxThematicAreas})
+	}
+	for i, t := range c.ThematicAreas {
+		f := "thematicAreas[" + strconv.Itoa(i) + "]"
+		if validate.OneOf(fs, f, t, ThematicAreas...) && slices.Index(c.ThematicAreas, t) != i {
+			fs.Add(f, "calls.duplicate", nil)
+		}
+	}
+	if call.Kind == KindCopil && len(c.WorkingGroups) > 0 {
+		fs.Add("workingGroups", "calls.copil_no_groups", nil)
+	}
+	for i, g := range c.WorkingGroups {
+		f := "workingGroups[" + strconv.Itoa(i) + "]"
+		switch {
+		case !call.HasWorkingGroup(g):
+			fs.Add(f, "calls.unknown_group", nil)
+		case slices.Index(c.WorkingGroups, g) != i:
+			fs.Add(f, "calls.duplicate", nil)
+		}
+	}
+	validate.Text(fs, "motivation", c.Motivation, 0, MotivationMax, false)
+}
+
+// checkComplete adds what a submission needs beyond a valid draft.
+func checkComplete(fs *apperr.Fields, c Candidacy, call Call) {
+	a := c.Association
+	required := []struct {
+		field string
+		empty bool
+	}{
+		{"association.legalForm", a.LegalForm == ""},
+		{"association.registrationNumber", strings.TrimSpace(a.RegistrationNumber) == ""},
+		{"association.yearFounded", a.YearFounded == 0},
+		{"association.region", a.Region == ""},
+		{"association.city", strings.TrimSpace(a.City) == ""},
+		{"association.phone", strings.TrimSpace(a.Phone) == ""},
+		{"representative.role", strings.TrimSpace(c.Representative.Role) == ""},
+		{"thematicAreas", len(c.ThematicAreas) == 0},
+		{"workingGroups", call.Kind == KindGT && len(c.WorkingGroups) == 0},
+	}
+	for _, r := range required {
+		if r.empty && !fs.Has(r.field) {
+			fs.Add(r.field, "required", nil)
+		}
+	}
+	validate.Text(fs, "motivation", c.Motivation, MotivationMin, MotivationMax, false)
+}
+
+func trimAssociation(in AssociationInput) Association {
+	return Association{
+		Name: strings.TrimSpace(in.Name), Acronym: strings.TrimSpace(in.Acronym), LegalForm: in.LegalForm,
+		RegistrationNumber: strings.TrimSpace(in.RegistrationNumber), YearFounded: in.YearFounded,
+		Region: in.Region, City: strings.TrimSpace(in.City), Website: strings.TrimSpace(in.Website),
+		Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone),
+	}
+}
+
+func trimRepresentative(in RepresentativeInput) Representative {
+	return Representative{Name: strings.TrimSpace(in.Name), Role: strings.TrimSpace(in.Role), Email: strings.TrimSpace(in.Email)}
+}
