@@ -15,13 +15,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// securityHeaders go on every response of the portal. The policy allows
-// nothing from outside the origin and no inline script or style; follow-up
-// URLs carry a private token, hence no-referrer.
+// securityHeaders go on every response of the portal, with the
+// Content-Security-Policy (contentSecurityPolicy); follow-up URLs carry a
+// private token, hence no-referrer.
 var securityHeaders = map[string]string{
-	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
-		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +
-		"frame-ancestors 'none'",
 	"Referrer-Policy":              "no-referrer",
 	"X-Content-Type-Options":       "nosniff",
 	"X-Frame-Options":              "DENY",
@@ -55,11 +52,12 @@ var pages = [][]string{
 type Handler struct {
 	site   *Site
 	router *httpapi.Router
+	csp    string
 }
 
 // NewHandler builds the portal's router over site.
 func NewHandler(site *Site, log *slog.Logger) *Handler {
-	h := &Handler{site: site, router: httpapi.NewRouter(log)}
+	h := &Handler{site: site, router: httpapi.NewRouter(log), csp: contentSecurityPolicy(site.Auth)}
 	h.router.Handle("GET /", h.root)
 	h.router.Handle("GET /{proxy+}", h.proxy)
 	return h
@@ -78,6 +76,7 @@ func (h *Handler) Serve(ctx context.Context, ev events.APIGatewayV2HTTPRequest) 
 	for k, v := range securityHeaders {
 		resp.Headers[k] = v
 	}
+	resp.Headers["Content-Security-Policy"] = h.csp
 	if a := h.compressed(resp); a != nil && acceptsGzip(headerValue(ev.Headers, "accept-encoding")) {
 		if gz := a.gzipBody(); gz != nil {
 			resp.Body = base64.StdEncoding.EncodeToString(gz)

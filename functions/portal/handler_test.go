@@ -27,7 +27,7 @@ func newTestHandler(t *testing.T) *Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site, err := LoadSite(root)
+	site, err := LoadSite(root, Auth{})
 	if err != nil {
 		t.Fatalf("LoadSite: %v", err)
 	}
@@ -497,7 +497,7 @@ func BenchmarkLoadSite(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := LoadSite(root); err != nil {
+		if _, err := LoadSite(root, Auth{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -505,7 +505,7 @@ func BenchmarkLoadSite(b *testing.B) {
 
 func BenchmarkServeShell(b *testing.B) {
 	root, _ := fs.Sub(embedded, "site")
-	site, err := LoadSite(root)
+	site, err := LoadSite(root, Auth{})
 	if err != nil {
 		b.Fatal(err)
 	}

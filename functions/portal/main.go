@@ -1,5 +1,7 @@
 // Command portal is PortalFunction: it serves the portal's pages and static
 // assets (FR and AR), embedded in the binary. It needs no AWS client.
+// AUTH_DOMAIN and AUTH_CLIENT_ID (optional) turn on the administrators'
+// sign-in through Cognito managed login.
 package main
 
 import (
@@ -22,7 +24,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
 	}
-	site, err := LoadSite(root)
+	auth, err := ParseAuth(os.Getenv("AUTH_DOMAIN"), os.Getenv("AUTH_CLIENT_ID"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+	site, err := LoadSite(root, auth)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)

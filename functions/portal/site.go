@@ -64,10 +64,12 @@ type Site struct {
 	// Version names the current set of assets; asset URLs carry it
 	// (/assets/<Version>/app.js) so they can be cached for a year.
 	Version string
-	assets  map[string]*asset    // by path under site/assets
-	root    map[string]*asset    // by file name under site/
-	shells  map[i18n.Lang]*asset // the HTML page shell
-	dicts   map[i18n.Lang]map[string]string
+	// Auth is the hosted sign-in the shell announces to the admin page.
+	Auth   Auth
+	assets map[string]*asset    // by path under site/assets
+	root   map[string]*asset    // by file name under site/
+	shells map[i18n.Lang]*asset // the HTML page shell
+	dicts  map[i18n.Lang]map[string]string
 }
 
 // contentTypes of the files the site holds; anything else is not served.
@@ -83,9 +85,10 @@ var contentTypes = map[string]string{
 }
 
 // LoadSite reads the site from fsys (rooted at the site folder): every asset,
-// the dictionaries and the shell template rendered once per language.
-func LoadSite(fsys fs.FS) (*Site, error) {
-	s := &Site{assets: map[string]*asset{}, root: map[string]*asset{}, shells: map[i18n.Lang]*asset{}, dicts: map[i18n.Lang]map[string]string{}}
+// the dictionaries and the shell template rendered once per language, with
+// auth's sign-in settings (the zero Auth for none).
+func LoadSite(fsys fs.FS, auth Auth) (*Site, error) {
+	s := &Site{Auth: auth, assets: map[string]*asset{}, root: map[string]*asset{}, shells: map[i18n.Lang]*asset{}, dicts: map[i18n.Lang]map[string]string{}}
 	version := sha256.New()
 	var names []string
 	err := fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
@@ -145,6 +148,7 @@ func LoadSite(fsys fs.FS) (*Site, error) {
 			"Other":  string(other),
 			"Assets": "/assets/" + s.Version,
 			"T":      dict,
+			"Auth":   auth,
 		}
 		var buf bytes.Buffer
 		if err := tpl.Execute(&buf, data); err != nil {
