@@ -110,3 +110,16 @@ func init() {
 		},
 	})
 }
+
+func init() {
+	i18n.Register(map[string]map[i18n.Lang]string{
+		"calls.immutable_id": {
+			i18n.FR: "L'identifiant d'un appel ne peut pas changer.",
+			i18n.AR: "لا يمكن تغيير معرّف الطلب.",
+		},
+		"calls.kind_frozen": {
+			i18n.FR: "Le type d'un appel ouvert ne peut plus changer.",
+			i18n.AR: "لا يمكن تغيير نوع طلب مفتوح.",
+		},
+	})
+}
