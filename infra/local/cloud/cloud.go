@@ -349,13 +349,31 @@ func (c *Cloud) functionEnv(f template.Function) ([]string, error) {
 		"S3_USE_PATH_STYLE=true",
 	}
 	for k, v := range f.Env {
-		s, err := v.Resolve(c.resolve)
+		s, err := c.envValue(v)
 		if err != nil {
 			return nil, fmt.Errorf("function %s: env %s: %w", f.LogicalID, k, err)
 		}
 		env = append(env, k+"="+s)
 	}
 	return env, nil
+}
+
+// envValue resolves a function's environment value. There is no Cognito
+// managed login locally, so a value built from a user pool domain (e.g. its
+// host name) is empty: functions read that as "no hosted sign-in".
+func (c *Cloud) envValue(v template.Value) (string, error) {
+	noDomain := false
+	s, err := v.Resolve(func(name string) (string, bool) {
+		if c.tpl.ResourceTypes[name] == "AWS::Cognito::UserPoolDomain" {
+			noDomain = true
+			return "", true
+		}
+		return c.resolve(name)
+	})
+	if err != nil || noDomain {
+		return "", err
+	}
+	return s, nil
 }
 
 // URL returns the gateway's base URL (http://host:port, no trailing slash).
