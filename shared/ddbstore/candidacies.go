@@ -1,0 +1,408 @@
+package ddbstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"espaceosc/shared/apperr"
+	"espaceosc/shared/calls"
+	"espaceosc/shared/i18n"
+	"espaceosc/shared/outbox"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Candidacy keys: PK CAND#<id>, SK CAND; GSI1 CANDCALL#<callId> /
+// <createdAt>#<id>; GSI2 CANDSTATUS#<callId>#<status> / <createdAt>#<id>;
+// ByEmail EmailHash of the association's address. A second item, PK
+// CAND#<id>, SK CONTACT, carries the representative's EmailHash so that
+// ByEmail finds the candidacy from either address. The per-call counter
+// of references: PK CALL#<callId>, SK SEQ, attribute seq.
+
+const (
+	candSK      = "CAND"
+	candContact = "CONTACT"
+	seqSK       = "SEQ"
+)
+
+type consentAV struct {
+	Given         bool   `dynamodbav:"given"`
+	At            string `dynamodbav:"at"`
+	NoticeVersion string `dynamodbav:"noticeVersion"`
+}
+
+type associationAV struct {
+	Name               string `dynamodbav:"name"`
+	Acronym            string `dynamodbav:"acronym,omitempty"`
+	LegalForm          string `dynamodbav:"legalForm,omitempty"`
+	RegistrationNumber string `dynamodbav:"registrationNumber,omitempty"`
+	YearFounded        int    `dynamodbav:"yearFounded,omitempty"`
+	Region             string `dynamodbav:"region,omitempty"`
+	City               string `dynamodbav:"city,omitempty"`
+	Website            string `dynamodbav:"website,omitempty"`
+	Email              string `dynamodbav:"email"`
+	Phone              string `dynamodbav:"phone,omitempty"`
+}
+
+type representativeAV struct {
+	Name  string `dynamodbav:"name"`
+	Role  string `dynamodbav:"role,omitempty"`
+	Email string `dynamodbav:"email"`
+}
+
+type documentAV struct {
+	Type       string `dynamodbav:"type"`
+	Status     string `dynamodbav:"status"`
+	Key        string `dynamodbav:"key,omitempty"`
+	PendingKey string `dynamodbav:"pendingKey,omitempty"`
+	Size       int64  `dynamodbav:"size,omitempty"`
+	SHA256     string `dynamodbav:"sha256,omitempty"`
+	Reason     string `dynamodbav:"reason,omitempty"`
+	SignedAt   string `dynamodbav:"signedAt,omitempty"`
+	CheckedAt  string `dynamodbav:"checkedAt,omitempty"`
+}
+
+type candItem struct {
+	PK             string           `dynamodbav:"PK"`
+	SK             string           `dynamodbav:"SK"`
+	GSI1PK         string           `dynamodbav:"GSI1PK"`
+	GSI1SK         string           `dynamodbav:"GSI1SK"`
+	GSI2PK         string           `dynamodbav:"GSI2PK"`
+	GSI2SK         string           `dynamodbav:"GSI2SK"`
+	EmailHash      string           `dynamodbav:"EmailHash"`
+	Type           string           `dynamodbav:"type"`
+	ID             string           `dynamodbav:"id"`
+	CallID         string           `dynamodbav:"callId"`
+	Reference      string           `dynamodbav:"reference,omitempty"`
+	Sequence       int              `dynamodbav:"sequence,omitempty"`
+	Status         string           `dynamodbav:"status"`
+	Association    associationAV    `dynamodbav:"association"`
+	Representative representativeAV `dynamodbav:"representative"`
+	ThematicAreas  []string         `dynamodbav:"thematicAreas"`
+	WorkingGroups  []string         `dynamodbav:"workingGroups"`
+	Motivation     string           `dynamodbav:"motivation,omitempty"`
+	Lang           string           `dynamodbav:"lang"`
+	Consent        consentAV        `dynamodbav:"consent"`
+	Documents      []documentAV     `dynamodbav:"documents"`
+	Outcome        string           `dynamodbav:"outcome,omitempty"`
+	TokenHash      string           `dynamodbav:"tokenHash"`
+	CreatedAt      string           `dynamodbav:"createdAt"`
+	UpdatedAt      string           `dynamodbav:"updatedAt"`
+	SubmittedAt    string           `dynamodbav:"submittedAt,omitempty"`
+	WithdrawnAt    string           `dynamodbav:"withdrawnAt,omitempty"`
+	ExpiresAt      int64            `dynamodbav:"expiresAt"`
+	Version        int              `dynamodbav:"version"`
+}
+
+type contactItem struct {
+	PK          string `dynamodbav:"PK"`
+	SK          string `dynamodbav:"SK"`
+	EmailHash   string `dynamodbav:"EmailHash"`
+	Type        string `dynamodbav:"type"`
+	CandidacyID string `dynamodbav:"candidacyId"`
+	ExpiresAt   int64  `dynamodbav:"expiresAt"`
+}
+
+func candKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: joinKey("CAND", id)},
+		"SK": &types.AttributeValueMemberS{Value: candSK},
+	}
+}
+
+func toCandItem(c calls.Candidacy) candItem {
+	created := obsTime(c.CreatedAt)
+	a, r := c.Association, c.Representative
+	it := candItem{
+		PK: joinKey("CAND", c.ID), SK: candSK,
+		GSI1PK: joinKey("CANDCALL", c.CallID), GSI1SK: created + "#" + c.ID,
+		GSI2PK: joinKey("CANDSTATUS", c.CallID, string(c.Status)), GSI2SK: created + "#" + c.ID,
+		EmailHash: calls.EmailHash(a.Email),
+		Type:      "candidacy", ID: c.ID, CallID: c.CallID, Reference: c.Reference, Sequence: c.Sequence,
+		Status: string(c.Status),
+		Association: associationAV{
+			Name: a.Name, Acronym: a.Acronym, LegalForm: a.LegalForm, RegistrationNumber: a.RegistrationNumber,
+			YearFounded: a.YearFounded, Region: a.Region, City: a.City, Website: a.Website, Email: a.Email, Phone: a.Phone,
+		},
+		Representative: representativeAV{Name: r.Name, Role: r.Role, Email: r.Email},
+		ThematicAreas:  append([]string{}, c.ThematicAreas...),
+		WorkingGroups:  append([]string{}, c.WorkingGroups...),
+		Motivation:     c.Motivation, Lang: string(c.Lang),
+		Consent:   consentAV{Given: c.Consent.Given, At: obsTime(c.Consent.At), NoticeVersion: c.Consent.NoticeVersion},
+		Documents: []documentAV{}, Outcome: string(c.Outcome), TokenHash: c.TokenHash,
+		CreatedAt: created, UpdatedAt: obsTime(c.UpdatedAt), SubmittedAt: obsTime(c.SubmittedAt),
+		WithdrawnAt: obsTime(c.WithdrawnAt), ExpiresAt: c.ExpiresAt.Unix(), Version: c.Version,
+	}
+	for _, d := range c.Documents {
+		it.Documents = append(it.Documents, documentAV{
+			Type: d.Type, Status: string(d.Status), Key: d.Key, PendingKey: d.PendingKey, Size: d.Size,
+			SHA256: d.SHA256, Reason: d.Reason, SignedAt: obsTime(d.SignedAt), CheckedAt: obsTime(d.CheckedAt),
+		})
+	}
+	return it
+}
+
+func (it candItem) candidacy() calls.Candidacy {
+	lang, _ := i18n.Parse(it.Lang)
+	a, r := it.Association, it.Representative
+	c := calls.Candidacy{
+		ID: it.ID, CallID: it.CallID, Reference: it.Reference, Sequence: it.Sequence,
+		Status: calls.CandidacyStatus(it.Status),
+		Association: calls.Association{
+			Name: a.Name, Acronym: a.Acronym, LegalForm: a.LegalForm, RegistrationNumber: a.RegistrationNumber,
+			YearFounded: a.YearFounded, Region: a.Region, City: a.City, Website: a.Website, Email: a.Email, Phone: a.Phone,
+		},
+		Representative: calls.Representative{Name: r.Name, Role: r.Role, Email: r.Email},
+		ThematicAreas:  it.ThematicAreas, WorkingGroups: it.WorkingGroups, Motivation: it.Motivation, Lang: lang,
+		Consent: calls.Consent{Given: it.Consent.Given, At: parseObsTime(it.Consent.At), NoticeVersion: it.Consent.NoticeVersion},
+		Outcome: calls.Outcome(it.Outcome), TokenHash: it.TokenHash,
+		CreatedAt: parseObsTime(it.CreatedAt), UpdatedAt: parseObsTime(it.UpdatedAt),
+		SubmittedAt: parseObsTime(it.SubmittedAt), WithdrawnAt: parseObsTime(it.WithdrawnAt),
+		ExpiresAt: time.Unix(it.ExpiresAt, 0).UTC(), Version: it.Version,
+	}
+	for _, d := range it.Documents {
+		c.Documents = append(c.Documents, calls.Document{
+			Type: d.Type, Status: calls.DocumentStatus(d.Status), Key: d.Key, PendingKey: d.PendingKey, Size: d.Size,
+			SHA256: d.SHA256, Reason: d.Reason, SignedAt: parseObsTime(d.SignedAt), CheckedAt: parseObsTime(d.CheckedAt),
+		})
+	}
+	return c
+}
+
+// candidacyPuts returns the transaction items that write c (conditioned by
+// cond, with values vals) and its contact item.
+func (s *Calls) candidacyPuts(c calls.Candidacy, cond string, names map[string]string, vals map[string]types.AttributeValue) ([]types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(toCandItem(c))
+	if err != nil {
+		return nil, fmt.Errorf("marshal candidacy %s: %w", c.ID, err)
+	}
+	contact, err := attributevalue.MarshalMap(contactItem{
+		PK: joinKey("CAND", c.ID), SK: candContact, EmailHash: calls.EmailHash(c.Representative.Email),
+		Type: "candidacy-contact", CandidacyID: c.ID, ExpiresAt: c.ExpiresAt.Unix(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("marshal candidacy contact %s: %w", c.ID, err)
+	}
+	put := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String(cond)}
+	if len(names) > 0 {
+		put.ExpressionAttributeNames = names
+	}
+	if len(vals) > 0 {
+		put.ExpressionAttributeValues = vals
+	}
+	return []types.TransactWriteItem{{Put: put}, {Put: &types.Put{TableName: aws.String(s.table), Item: contact}}}, nil
+}
+
+// CreateCandidacy implements calls.CandidacyStore: candidacy, contact and
+// email in one transaction.
+func (s *Calls) CreateCandidacy(ctx context.Context, c calls.Candidacy, email outbox.Email) error {
+	items, err := s.candidacyPuts(c, "attribute_not_exists(PK)", nil, nil)
+	if err != nil {
+		return err
+	}
+	put, err := outboxPut(s.table, email)
+	if err != nil {
+		return err
+	}
+	err = s.transactWithRetry(ctx, "create candidacy", append(items, put))
+	if ok, _ := conditionFailed(err); ok {
+		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("create candidacy %s: id taken", c.ID))
+	}
+	return classify("create candidacy "+c.ID, err)
+}
+
+// GetCandidacy implements calls.CandidacyStore with a strongly consistent
+// read (the upload check must see the pending upload just signed).
+func (s *Calls) GetCandidacy(ctx context.Context, id string) (calls.Candidacy, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: candKey(id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return calls.Candidacy{}, classify("get candidacy "+id, err)
+	}
+	if len(out.Item) == 0 {
+		return calls.Candidacy{}, apperr.Wrap(apperr.NotFound, "", fmt.Errorf("candidacy %s: not found", id))
+	}
+	var it candItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return calls.Candidacy{}, fmt.Errorf("unmarshal candidacy %s: %w", id, err)
+	}
+	return it.candidacy(), nil
+}
+
+// ListCandidacies implements calls.CandidacyStore: GSI1 CANDCALL#<callId>,
+// or GSI2 CANDSTATUS#<callId>#<status>, newest first.
+func (s *Calls) ListCandidacies(ctx context.Context, callID string, status calls.CandidacyStatus, limit int, cursor string) ([]calls.Candidacy, string, error) {
+	index, pkAttr, skAttr, pk := IndexGSI1, "GSI1PK", "GSI1SK", joinKey("CANDCALL", callID)
+	if status != "" {
+		index, pkAttr, skAttr, pk = IndexGSI2, "GSI2PK", "GSI2SK", joinKey("CANDSTATUS", callID, string(status))
+	}
+	start, err := decodeCursor(cursor, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(index),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit)),
+		ExclusiveStartKey:         start,
+	})
+	if err != nil {
+		return nil, "", classify("list candidacies", err)
+	}
+	items := make([]calls.Candidacy, 0, len(out.Items))
+	for _, av := range out.Items {
+		var it candItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, "", fmt.Errorf("unmarshal candidacy: %w", err)
+		}
+		items = append(items, it.candidacy())
+	}
+	return items, encodeCursor(out.LastEvaluatedKey), nil
+}
+
+func versionCond(prev int) (string, map[string]string, map[string]types.AttributeValue) {
+	return "attribute_exists(PK) AND #v = :prev", map[string]string{"#v": "version"},
+		map[string]types.AttributeValue{":prev": &types.AttributeValueMemberN{Value: strconv.Itoa(prev)}}
+}
+
+// UpdateCandidacy implements calls.CandidacyStore: a put conditioned on
+// the version (so the status index keys move with the status), the
+// contact item and the email in one transaction.
+func (s *Calls) UpdateCandidacy(ctx context.Context, c calls.Candidacy, prevVersion int, email *outbox.Email) error {
+	cond, names, vals := versionCond(prevVersion)
+	items, err := s.candidacyPuts(c, cond, names, vals)
+	if err != nil {
+		return err
+	}
+	if email != nil {
+		put, err := outboxPut(s.table, *email)
+		if err != nil {
+			return err
+		}
+		items = append(items, put)
+	}
+	err = s.transactWithRetry(ctx, "update candidacy", items)
+	if ok, _ := conditionFailed(err); ok {
+		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("update candidacy %s: version %d is stale", c.ID, prevVersion))
+	}
+	return classify("update candidacy "+c.ID, err)
+}
+
+// submitAttempts bounds how often one submission retries after other
+// submissions to the same call took the next number first.
+const submitAttempts = 500
+
+// errCounterMoved: another submission took the number; read it again.
+var errCounterMoved = errors.New("reference counter moved")
+
+// SubmitCandidacy implements calls.CandidacyStore.
+func (s *Calls) SubmitCandidacy(ctx context.Context, callID string, prevVersion int, build func(seq int) (calls.Candidacy, outbox.Email, error)) (calls.Candidacy, error) {
+	var lastErr error
+	for attempt := range submitAttempts {
+		if attempt > 0 {
+			// Jittered backoff growing with the contention met so far.
+			backoff := time.Duration(rand.IntN(min(attempt, 40)+1)) * time.Millisecond
+			select {
+			case <-ctx.Done():
+				return calls.Candidacy{}, classify("submit candidacy", ctx.Err())
+			case <-time.After(backoff):
+			}
+		}
+		n, err := s.sequence(ctx, callID)
+		if err != nil {
+			return calls.Candidacy{}, err
+		}
+		c, email, err := build(n + 1)
+		if err != nil {
+			return calls.Candidacy{}, err
+		}
+		err = s.submitOnce(ctx, c, prevVersion, n, email)
+		if errors.Is(err, errCounterMoved) || transactionConflict(err) {
+			lastErr = err
+			continue
+		}
+		if err != nil {
+			return calls.Candidacy{}, err
+		}
+		return c, nil
+	}
+	return calls.Candidacy{}, apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("submit to call %s: gave up after %d attempts: %w", callID, submitAttempts, lastErr))
+}
+
+// sequence reads how many numbers the call gave so far.
+func (s *Calls) sequence(ctx context.Context, callID string) (int, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: aws.String(s.table), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{
+			"PK": &types.AttributeValueMemberS{Value: joinKey("CALL", callID)},
+			"SK": &types.AttributeValueMemberS{Value: seqSK},
+		},
+	})
+	if err != nil {
+		return 0, classify("read reference counter of call "+callID, err)
+	}
+	var it struct {
+		Seq int `dynamodbav:"seq"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return 0, fmt.Errorf("unmarshal reference counter of call %s: %w", callID, err)
+	}
+	return it.Seq, nil
+}
+
+// submitOnce writes the submitted candidacy, the counter moved from n to
+// c.Sequence and the receipt in one transaction.
+func (s *Calls) submitOnce(ctx context.Context, c calls.Candidacy, prevVersion, n int, email outbox.Email) error {
+	cond, names, vals := versionCond(prevVersion)
+	items, err := s.candidacyPuts(c, cond+" AND #st = :draft", map[string]string{"#v": names["#v"], "#st": "status"},
+		map[string]types.AttributeValue{":prev": vals[":prev"], ":draft": &types.AttributeValueMemberS{Value: string(calls.CandidacyDraft)}})
+	if err != nil {
+		return err
+	}
+	counter, err := attributevalue.MarshalMap(map[string]any{
+		"PK": joinKey("CALL", c.CallID), "SK": seqSK, "type": "call-sequence", "seq": c.Sequence,
+	})
+	if err != nil {
+		return fmt.Errorf("marshal counter: %w", err)
+	}
+	counterPut := &types.Put{TableName: aws.String(s.table), Item: counter}
+	if n == 0 {
+		counterPut.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	} else {
+		counterPut.ConditionExpression = aws.String("seq = :n")
+		counterPut.ExpressionAttributeValues = map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: strconv.Itoa(n)}}
+	}
+	receipt, err := outboxPut(s.table, email)
+	if err != nil {
+		return err
+	}
+	items = slices.Insert(items, 1, types.TransactWriteItem{Put: counterPut})
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append(items, receipt)})
+	if err == nil {
+		return nil
+	}
+	if ok, idx := conditionFailed(err); ok {
+		if slices.Contains(idx, 0) {
+			return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("submit candidacy %s: changed meanwhile", c.ID))
+		}
+		if slices.Contains(idx, 1) {
+			return errCounterMoved
+		}
+		return classify("submit candidacy "+c.ID, err)
+	}
+	if transactionConflict(err) {
+		return err
+	}
+	return classify("submit candidacy "+c.ID, err)
+}
