@@ -181,6 +181,11 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegistrationI
 			r.Status, r.Position = Waitlisted, e.WaitlistSeq+1
 			op.ReadWaitlistSeq = e.WaitlistSeq
 		default:
+			// Full: someone already registered still gets their link back.
+			if _, err := s.store.RegistrationByEmail(ctx, e.ID, EmailHash(in.Email)); err == nil {
+				s.resendLink(ctx, e, in.Email, now)
+				return Receipt{}, apperr.New(apperr.Conflict, "events.already_registered")
+			}
 			return Receipt{}, apperr.New(apperr.Conflict, "events.full")
 		}
 		op.Registration = r
