@@ -151,8 +151,9 @@ func hasArabic(s string) bool {
 	return false
 }
 
-// No module turns data into markup, evaluates strings or reaches another
-// origin; the CSP forbids it too, this finds it before a browser does.
+// No module turns data into markup, evaluates strings or names another
+// origin (auth.js reaches only the login origin the server announces); the
+// CSP forbids it too, this finds it before a browser does.
 func TestClientCodeStaysSafe(t *testing.T) {
 	forbidden := []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "setTimeout('", "http://", "https://", "localStorage", "@import", "url(http"}
 	err := fs.WalkDir(embedded, "site/assets", func(p string, d fs.DirEntry, err error) error {

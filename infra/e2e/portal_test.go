@@ -311,6 +311,16 @@ func TestPortalFrenchPagesAndAdmin(t *testing.T) {
 	if got := textOf(t, ctx, "#admin-panel"); !strings.Contains(got, frTitles[0]) || !strings.Contains(got, "Publiée") {
 		t.Errorf("admin news panel lacks the published item %q: %q", frTitles[0], got)
 	}
+	// The local cloud has no managed login: no sign-in settings in the shell,
+	// and the page says who the local token stands for.
+	if got := textOf(t, ctx, "#whoami"); !strings.Contains(got, "local-admin@espace-osc.local") || !strings.Contains(got, "administrateurs") {
+		t.Errorf("signed-in line = %q, want the local admin and its group", got)
+	}
+	shell := do(t, call{method: "GET", path: "/fr/admin"})
+	expectStatus(t, shell, http.StatusOK)
+	if b := string(shell.body); !strings.Contains(b, "<html") || strings.Contains(b, `name="auth-domain"`) || strings.Contains(shell.header.Get("Content-Security-Policy"), "amazoncognito") {
+		t.Error("the local portal announces a managed login")
+	}
 
 	// Create a draft through the form, publish it, find it on the public
 	// page, then delete it (accepting the confirmation dialog).

@@ -1,12 +1,19 @@
 // Administration: news, useful links and observations through the admin API
-// (Authorization: Bearer). The token lives in sessionStorage (this tab only).
+// (Authorization: Bearer). In AWS administrators and evaluators sign in
+// through Cognito managed login (auth.js); a pasted token, or the local
+// cloud's token, works too. The token lives in sessionStorage (this tab only).
 import { h, paragraphs } from '../dom.js';
 import { t, formatDate, formatDateTime } from '../i18n.js';
-import { api, query } from '../api.js';
+import { api, query, ApiError } from '../api.js';
 import { field, control, clearErrors, showErrors, showMessage } from '../forms.js';
+import * as auth from '../auth.js';
 import { statuses } from './followup.js';
 
 const tokenKey = 'espaceosc.adminToken';
+// hostedKey marks a token from managed login: signing out also ends that session.
+const hostedKey = 'espaceosc.adminHosted';
+// messageKey carries a sign-in message across the page's clean-up navigation.
+const messageKey = 'espaceosc.adminMessage';
 const jwtShape = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 export async function render(main, ctx) {
@@ -14,9 +21,43 @@ export async function render(main, ctx) {
   const root = h('div');
   main.append(h('h1', null, t('admin.title')), root);
   ctx.focusHeading();
+  if (auth.returning(ctx.query)) {
+    root.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('admin.signin_progress')));
+    await finishSignIn(ctx);
+    return;
+  }
+  const message = sessionStorage.getItem(messageKey);
+  sessionStorage.removeItem(messageKey);
   const token = sessionStorage.getItem(tokenKey);
-  if (token) showConsole(root, ctx, token);
-  else showLogin(root, ctx);
+  if (token && auth.expired(token)) {
+    forget();
+    showLogin(root, ctx, t('admin.expired'));
+  } else if (token) {
+    showConsole(root, ctx, token);
+  } else {
+    showLogin(root, ctx, message ? t(message) : undefined);
+  }
+}
+
+// finishSignIn trades managed login's code for the ID token, then shows the
+// page again without the code and state in its address.
+async function finishSignIn(ctx) {
+  try {
+    const token = await auth.completeSignIn(ctx.query, ctx.signal);
+    sessionStorage.setItem(tokenKey, token);
+    sessionStorage.setItem(hostedKey, '1');
+  } catch (err) {
+    if (err?.name === 'AbortError') return;
+    sessionStorage.setItem(messageKey, err?.key || 'admin.signin_failed');
+  }
+  const url = new URL(location.href);
+  for (const k of ['code', 'state', 'error', 'error_description']) url.searchParams.delete(k);
+  ctx.navigate(url.pathname + url.search + url.hash, { replace: true });
+}
+
+function forget() {
+  sessionStorage.removeItem(tokenKey);
+  sessionStorage.removeItem(hostedKey);
 }
 
 function showLogin(root, ctx, message) {
@@ -24,15 +65,31 @@ function showLogin(root, ctx, message) {
   const local = h('button', { type: 'button', class: 'secondary' }, t('admin.token_local'));
   local.hidden = true;
   const form = h('form', { class: 'narrow', novalidate: true },
-    summary,
+    auth.enabled ? null : summary,
     field({ name: 'token', label: t('admin.token'), type: 'password', hint: t('admin.token_help'), required: true,
       attrs: { autocomplete: 'off', spellcheck: 'false', dir: 'ltr' } }),
     h('div', { class: 'button-row' }, h('button', { type: 'submit' }, t('admin.token_save')), local));
-  root.replaceChildren(form);
+  if (auth.enabled) {
+    // Managed login first; the pasted token stays available, folded away.
+    const signIn = h('button', { type: 'button', id: 'signin' }, t('admin.signin'));
+    signIn.addEventListener('click', () => {
+      signIn.disabled = true;
+      auth.signIn().catch(() => {
+        signIn.disabled = false;
+        showMessage(summary, t('admin.signin_failed'));
+      });
+    });
+    root.replaceChildren(
+      h('div', { class: 'narrow' }, summary, h('p', null, t('admin.signin_help')), h('div', { class: 'button-row' }, signIn)),
+      h('details', { class: 'narrow' }, h('summary', null, t('admin.token_other')), form));
+  } else {
+    root.replaceChildren(form);
+  }
   if (message) showMessage(summary, message);
 
   const login = (token) => {
     sessionStorage.setItem(tokenKey, token);
+    sessionStorage.removeItem(hostedKey);
     showConsole(root, ctx, token);
   };
   form.addEventListener('submit', (e) => {
@@ -45,7 +102,8 @@ function showLogin(root, ctx, message) {
     login(token);
   });
   // The local cloud issues admin tokens at /_local/token; in AWS that path
-  // does not exist and the button stays hidden.
+  // does not exist (and managed login is there: no need to ask).
+  if (auth.enabled) return;
   localToken(ctx.signal).then((token) => {
     if (!token) return;
     local.hidden = false;
@@ -68,21 +126,29 @@ async function localToken(signal) {
 }
 
 function showConsole(root, ctx, token) {
+  const hosted = sessionStorage.getItem(hostedKey) === '1';
   const call = async (method, path, body) => {
+    if (auth.expired(token)) {
+      forget();
+      showLogin(root, ctx, t('admin.expired'));
+      throw new ApiError(401, null);
+    }
     try {
       return await api(method, path, { body, token, signal: ctx.signal });
     } catch (err) {
       if (err.status === 401 || err.status === 403) {
-        sessionStorage.removeItem(tokenKey);
-        showLogin(root, ctx, t(err.status === 401 ? 'admin.unauthorized' : 'admin.forbidden'));
+        forget();
+        const key = err.status === 403 ? 'admin.forbidden' : (hosted ? 'admin.expired' : 'admin.unauthorized');
+        showLogin(root, ctx, t(key));
       }
       throw err;
     }
   };
   const logout = h('button', { type: 'button', class: 'secondary' }, t('admin.logout'));
   logout.addEventListener('click', () => {
-    sessionStorage.removeItem(tokenKey);
-    showLogin(root, ctx);
+    forget();
+    if (hosted && auth.enabled) location.assign(auth.signOutURL());
+    else showLogin(root, ctx);
   });
   const tabs = [
     ['news', 'admin.tab_news', newsPanel],
@@ -117,6 +183,7 @@ function showConsole(root, ctx, token) {
     });
   });
   root.replaceChildren(
+    whoami(token),
     h('div', { class: 'button-row' }, logout),
     h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('admin.title') }, buttons),
     panel);
@@ -124,6 +191,21 @@ function showConsole(root, ctx, token) {
 }
 
 // ------------------------------------------------------------------ helpers
+
+const groupNames = { admins: 'admin.group_admins', evaluators: 'admin.group_evaluators' };
+
+// whoami says who is signed in and in which groups, from the token's claims.
+function whoami(token) {
+  const c = auth.claims(token);
+  const email = typeof c.email === 'string' ? c.email : '';
+  const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'].map(String) : [];
+  if (!email && !groups.length) return null;
+  const names = groups.map((g) => (groupNames[g] ? t(groupNames[g]) : g));
+  return h('p', { class: 'meta', id: 'whoami' },
+    email ? h('span', null, t('admin.signed_in', { email })) : null,
+    email ? ' · ' : null,
+    h('span', null, t('admin.groups', { groups: names.length ? names.join(', ') : t('admin.no_group') })));
+}
 
 function failure(statusLine, err) {
   if (err?.name === 'AbortError' || err?.status === 401 || err?.status === 403) return;
