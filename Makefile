@@ -23,7 +23,10 @@ FUNCTIONS := \
 	AdminContentFunction:admincontent \
 	ObservationsFunction:observations \
 	AdminObservationsFunction:adminobservations \
-	OutboxSweeperFunction:outboxsweeper
+	OutboxSweeperFunction:outboxsweeper \
+	EventsFunction:events \
+	AdminEventsFunction:adminevents \
+	EventRemindersFunction:eventreminders
 
 .PHONY: help dev test bench lint build clean
 
@@ -56,6 +59,17 @@ build-AdminObservationsFunction:
 
 build-OutboxSweeperFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/outboxsweeper
+
+.PHONY: build-EventsFunction build-AdminEventsFunction build-EventRemindersFunction
+
+build-EventsFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/events
+
+build-AdminEventsFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/adminevents
+
+build-EventRemindersFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/eventreminders
 
 # ---------------------------------------------------------------- everyday targets
 

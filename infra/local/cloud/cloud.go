@@ -74,6 +74,9 @@ type Cloud struct {
 	server   *http.Server
 
 	names     map[string]string // Ref name -> local value
+	// aliases maps a bucket's deployed name, as a function's env may spell
+	// it with !Sub (espace-osc-dossiers-dev-<account>), to its local name.
+	aliases map[string]string
 	functions map[string]*function
 	gateway   *gateway
 	auth      *authority
@@ -205,6 +208,7 @@ func (c *Cloud) start(ctx context.Context) error {
 		return err
 	}
 	c.names = c.localNames()
+	c.aliases = bucketAliases(c.tpl, c.names)
 	for _, t := range c.tpl.Tables {
 		if err := c.dynamo.ensureTable(t, c.names[t.LogicalID]); err != nil {
 			return err
@@ -353,9 +357,30 @@ func (c *Cloud) functionEnv(f template.Function) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("function %s: env %s: %w", f.LogicalID, k, err)
 		}
+		if local, ok := c.aliases[s]; ok {
+			s = local
+		}
 		env = append(env, k+"="+s)
 	}
 	return env, nil
+}
+
+// bucketAliases maps each bucket's name as the template computes it with the
+// local parameters (e.g. espace-osc-dossiers-dev-000000000000) to the local
+// bucket's name, so that a function env naming the bucket with !Sub rather
+// than !Ref (a Ref would make the bucket's S3 event circular) reaches it.
+func bucketAliases(tpl *template.Template, names map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, b := range tpl.Buckets {
+		deployed, err := b.BucketName.Resolve(func(name string) (string, bool) {
+			v, ok := names[name]
+			return v, ok
+		})
+		if err == nil && deployed != "" && deployed != names[b.LogicalID] {
+			out[deployed] = names[b.LogicalID]
+		}
+	}
+	return out
 }
 
 // envValue resolves a function's environment value. There is no Cognito

@@ -1,0 +1,13 @@
+package main
+
+import (
+	"testing"
+
+	"espaceosc/infra/template"
+	"espaceosc/shared/events"
+)
+
+func TestRoutesMatchTemplate(t *testing.T) {
+	svc := events.NewService(nil, nil, nil, "http://portal.test", "2026-11-01", nil)
+	template.CheckRoutes(t, "", "AdminEventsFunction", newRouter(svc, nil).Routes())
+}

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"espaceosc/shared/events"
+
+	lambdaevents "github.com/aws/aws-lambda-go/events"
+)
+
+// newHandler returns the scheduled handler: send the reminders that are due.
+func newHandler(svc *events.Service, log *slog.Logger) func(context.Context, lambdaevents.EventBridgeEvent) (events.ReminderResult, error) {
+	return func(ctx context.Context, _ lambdaevents.EventBridgeEvent) (events.ReminderResult, error) {
+		res, err := svc.SendReminders(ctx)
+		if err != nil {
+			log.Error("event reminders failed", "events", res.Events, "sent", res.Sent, "error", err.Error())
+			return res, err
+		}
+		log.Info("event reminders sent", "events", res.Events, "sent", res.Sent)
+		return res, nil
+	}
+}

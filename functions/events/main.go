@@ -1,0 +1,29 @@
+// Command events is EventsFunction: anyone lists events, registers without an
+// account (POST /api/events/{id}/registrations) and manages their
+// registration with their private link (GET/DELETE /api/registrations/{id}).
+package main
+
+import (
+	"context"
+
+	"espaceosc/shared/awsenv"
+	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/events"
+	"espaceosc/shared/httpapi"
+	"espaceosc/shared/outbox"
+	"espaceosc/shared/sesmail"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+)
+
+func main() {
+	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION")
+	cfg := awsenv.Load(context.Background())
+	log := httpapi.NewLogger(nil)
+	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg), env["SENDER_EMAIL"]), log)
+	svc := events.NewService(store.Events(), ob, nil, env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
+	lambda.Start(newRouter(svc, log).Serve)
+}
