@@ -27,8 +27,26 @@ var contentJSON []byte
 
 // Content is the seed content.
 type Content struct {
-	News  []NewsItem `json:"news"`
-	Links []Link     `json:"links"`
+	News   []NewsItem `json:"news"`
+	Links  []Link     `json:"links"`
+	Events []Event    `json:"events"`
+}
+
+// Event is one published event with a stable ID, dated relative to the day
+// it is seeded (so that it is always upcoming on a fresh cloud): it starts
+// StartsInDays days later at 09:30 Morocco time (08:30 UTC), registrations
+// open now and close the evening before.
+type Event struct {
+	ID            string          `json:"id"`
+	Kind          string          `json:"kind"`
+	Title         Text            `json:"title"`
+	Description   Text            `json:"description"`
+	Venue         json.RawMessage `json:"venue"`
+	Capacity      int             `json:"capacity"`
+	WaitlistSize  int             `json:"waitlistSize"`
+	StartsInDays  int             `json:"startsInDays"`
+	DurationHours int             `json:"durationHours"`
+	Questions     json.RawMessage `json:"questions"`
 }
 
 // NewsItem is one news item, created as a draft then published at PublishedAt.
@@ -90,6 +108,26 @@ func Apply(ctx context.Context, baseURL, adminToken string) error {
 	for _, l := range c.Links {
 		if _, err := cl.post(ctx, "/api/admin/links", l); err != nil {
 			return fmt.Errorf("seed link %s: %w", l.ID, err)
+		}
+	}
+	now := time.Now().UTC()
+	for _, e := range c.Events {
+		day := time.Date(now.Year(), now.Month(), now.Day(), 8, 30, 0, 0, time.UTC).AddDate(0, 0, e.StartsInDays)
+		created, err := cl.post(ctx, "/api/admin/events", map[string]any{
+			"id": e.ID, "kind": e.Kind, "title": e.Title, "description": e.Description, "venue": e.Venue,
+			"capacity": e.Capacity, "waitlistSize": e.WaitlistSize, "questions": e.Questions,
+			"startsAt": day.Format(time.RFC3339), "endsAt": day.Add(time.Duration(e.DurationHours) * time.Hour).Format(time.RFC3339),
+			"registrationOpensAt":  now.Add(-time.Hour).Truncate(time.Second).Format(time.RFC3339),
+			"registrationClosesAt": day.Add(-14 * time.Hour).Format(time.RFC3339),
+		})
+		if err != nil {
+			return fmt.Errorf("seed event %s: %w", e.ID, err)
+		}
+		if !created {
+			continue
+		}
+		if _, err := cl.post(ctx, "/api/admin/events/"+url.PathEscape(e.ID)+"/publish", map[string]string{}); err != nil {
+			return fmt.Errorf("publish seed event %s: %w", e.ID, err)
 		}
 	}
 	return nil

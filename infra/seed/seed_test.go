@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,9 +16,11 @@ import (
 	public "espaceosc/functions/publiccontent/handler"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/links"
 	"espaceosc/shared/news"
+	"espaceosc/shared/outbox"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -138,6 +141,7 @@ func TestApply(t *testing.T) {
 		routers: []*httpapi.Router{
 			public.New(log, newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}),
 			admin.New(log, newsSvc, linksSvc),
+			eventRoutes(log, eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log)),
 		},
 		calls: map[string]int{},
 	}
@@ -150,6 +154,9 @@ func TestApply(t *testing.T) {
 	}
 	if got, want := g.calls["POST /api/admin/news/{slug}/publish"], 6; got != want {
 		t.Errorf("%d publish calls, want %d", got, want)
+	}
+	if ev, err := store.Events().GetEvent(ctx, "atelier-cocreation-pan"); err != nil || ev.Status != eventsvc.Published || !ev.StartsAt.After(time.Now()) {
+		t.Errorf("seed event: %+v %v, want published and upcoming", ev, err)
 	}
 
 	get := func(path string, out any) {
@@ -232,4 +239,33 @@ func TestApply(t *testing.T) {
 	if err := Apply(ctx, srv.URL, "wrong"); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("Apply with a bad token: %v, want a 401 error", err)
 	}
+}
+
+// noMail is a Deliverer that sends nothing (the seed registers nobody).
+type noMail struct{}
+
+func (noMail) Deliver(context.Context, outbox.Email) error { return nil }
+
+// eventRoutes are the two AdminEventsFunction routes the seed uses.
+func eventRoutes(log *slog.Logger, svc *eventsvc.Service) *httpapi.Router {
+	rt := httpapi.NewRouter(log)
+	rt.Admin("POST /api/admin/events", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+		var in eventsvc.Input
+		if err := r.Decode(&in); err != nil {
+			return httpapi.Response{}, err
+		}
+		e, err := svc.Create(ctx, in)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusCreated, e.Admin()), nil
+	})
+	rt.Admin("POST /api/admin/events/{id}/publish", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+		e, err := svc.Publish(ctx, r.Path("id"))
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusOK, e.Admin()), nil
+	})
+	return rt
 }
