@@ -21,8 +21,14 @@ func loadReal(t *testing.T) *Template {
 
 func TestRealTemplateFunctions(t *testing.T) {
 	tpl := loadReal(t)
-	if got, want := len(tpl.Routes()), 22; got != want {
-		t.Errorf("routes: got %d, want %d", got, want)
+	// The template grows with every capability: check the foundation's
+	// functions precisely and that Routes() is the union of every function's.
+	sum := 0
+	for _, fn := range tpl.Functions {
+		sum += len(fn.Routes)
+	}
+	if got, want := len(tpl.Routes()), sum; got != want || got < 22 {
+		t.Errorf("routes: got %d, want %d (the functions' routes, at least 22)", got, want)
 	}
 	cases := []struct {
 		id                string
@@ -37,8 +43,8 @@ func TestRealTemplateFunctions(t *testing.T) {
 		{"AdminObservationsFunction", "functions/adminobservations", 10, 256, 3, 0},
 		{"OutboxSweeperFunction", "functions/outboxsweeper", 60, 256, 0, 1},
 	}
-	if got, want := len(tpl.Functions), len(cases); got != want {
-		t.Fatalf("functions: got %d, want %d", got, want)
+	if got, want := len(tpl.Functions), len(cases); got < want {
+		t.Fatalf("functions: got %d, want at least %d", got, want)
 	}
 	for _, c := range cases {
 		t.Run(c.id, func(t *testing.T) {
@@ -152,12 +158,14 @@ func TestRealTemplateResources(t *testing.T) {
 	if api.CORS == nil || api.CORS.MaxAge != 600 || len(api.CORS.AllowHeaders) != 4 {
 		t.Errorf("CORS: got %+v", api.CORS)
 	}
-	sch := tpl.Schedules()
-	if got, want := len(sch), 1; got != want {
-		t.Fatalf("schedules: got %d, want %d", got, want)
+	var sweep []string
+	for _, s := range tpl.Schedules() {
+		if s.EventName == "OutboxSweep" {
+			sweep = append(sweep, s.EventName+" "+s.Expression)
+		}
 	}
-	if got, want := sch[0].EventName+" "+sch[0].Expression, "OutboxSweep rate(5 minutes)"; got != want {
-		t.Errorf("schedule: got %q, want %q", got, want)
+	if got, want := sweep, []string{"OutboxSweep rate(5 minutes)"}; !slices.Equal(got, want) {
+		t.Errorf("schedules: got %q, want %q", got, want)
 	}
 	if got, want := tpl.Parameters["Stage"].AllowedValues, []string{"dev", "staging", "prod"}; !slices.Equal(got, want) {
 		t.Errorf("Stage allowed: got %v, want %v", got, want)
