@@ -68,12 +68,12 @@ type callItem struct {
 	Title         textAV        `dynamodbav:"title"`
 	Description   textAV        `dynamodbav:"description"`
 	Eligibility   textAV        `dynamodbav:"eligibility"`
-	WorkingGroups []groupAV     `dynamodbav:"workingGroups"`
+	WorkingGroups []groupAV     `dynamodbav:"workingGroups,omitempty"`
 	OpensAt       string        `dynamodbav:"opensAt"`
 	ClosesAt      string        `dynamodbav:"closesAt"`
 	Seats         int           `dynamodbav:"seats"`
-	Documents     []docSpecAV   `dynamodbav:"documents"`
-	Criteria      []criterionAV `dynamodbav:"criteria"`
+	Documents     []docSpecAV   `dynamodbav:"documents,omitempty"`
+	Criteria      []criterionAV `dynamodbav:"criteria,omitempty"`
 	Status        string        `dynamodbav:"status"`
 	CreatedAt     string        `dynamodbav:"createdAt"`
 	UpdatedAt     string        `dynamodbav:"updatedAt"`
@@ -99,7 +99,6 @@ func toCallItem(c calls.Call) callItem {
 		Title: toText(c.Title), Description: toText(c.Description), Eligibility: toText(c.Eligibility),
 		OpensAt: obsTime(c.OpensAt), ClosesAt: obsTime(c.ClosesAt), Seats: c.Seats, Status: string(c.Status),
 		CreatedAt: obsTime(c.CreatedAt), UpdatedAt: obsTime(c.UpdatedAt), Version: c.Version,
-		WorkingGroups: []groupAV{}, Documents: []docSpecAV{}, Criteria: []criterionAV{},
 	}
 	for _, g := range c.WorkingGroups {
 		it.WorkingGroups = append(it.WorkingGroups, groupAV{ID: g.ID, Name: toText(g.Name)})

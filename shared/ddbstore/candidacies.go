@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"espaceosc/shared/apperr"
@@ -19,6 +20,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
+
+// Lists are omitted when empty: minidyn cannot evaluate an item holding an
+// empty list when a transaction on it is cancelled.
 
 // Candidacy keys: PK CAND#<id>, SK CAND; GSI1 CANDCALL#<callId> /
 // <createdAt>#<id>; GSI2 CANDSTATUS#<callId>#<status> / <createdAt>#<id>;
@@ -86,12 +90,12 @@ type candItem struct {
 	Status         string           `dynamodbav:"status"`
 	Association    associationAV    `dynamodbav:"association"`
 	Representative representativeAV `dynamodbav:"representative"`
-	ThematicAreas  []string         `dynamodbav:"thematicAreas"`
-	WorkingGroups  []string         `dynamodbav:"workingGroups"`
+	ThematicAreas  []string         `dynamodbav:"thematicAreas,omitempty"`
+	WorkingGroups  []string         `dynamodbav:"workingGroups,omitempty"`
 	Motivation     string           `dynamodbav:"motivation,omitempty"`
 	Lang           string           `dynamodbav:"lang"`
 	Consent        consentAV        `dynamodbav:"consent"`
-	Documents      []documentAV     `dynamodbav:"documents"`
+	Documents      []documentAV     `dynamodbav:"documents,omitempty"`
 	Outcome        string           `dynamodbav:"outcome,omitempty"`
 	TokenHash      string           `dynamodbav:"tokenHash"`
 	CreatedAt      string           `dynamodbav:"createdAt"`
@@ -133,11 +137,11 @@ func toCandItem(c calls.Candidacy) candItem {
 			YearFounded: a.YearFounded, Region: a.Region, City: a.City, Website: a.Website, Email: a.Email, Phone: a.Phone,
 		},
 		Representative: representativeAV{Name: r.Name, Role: r.Role, Email: r.Email},
-		ThematicAreas:  append([]string{}, c.ThematicAreas...),
-		WorkingGroups:  append([]string{}, c.WorkingGroups...),
+		ThematicAreas:  c.ThematicAreas,
+		WorkingGroups:  c.WorkingGroups,
 		Motivation:     c.Motivation, Lang: string(c.Lang),
-		Consent:   consentAV{Given: c.Consent.Given, At: obsTime(c.Consent.At), NoticeVersion: c.Consent.NoticeVersion},
-		Documents: []documentAV{}, Outcome: string(c.Outcome), TokenHash: c.TokenHash,
+		Consent: consentAV{Given: c.Consent.Given, At: obsTime(c.Consent.At), NoticeVersion: c.Consent.NoticeVersion},
+		Outcome: string(c.Outcome), TokenHash: c.TokenHash,
 		CreatedAt: created, UpdatedAt: obsTime(c.UpdatedAt), SubmittedAt: obsTime(c.SubmittedAt),
 		WithdrawnAt: obsTime(c.WithdrawnAt), ExpiresAt: c.ExpiresAt.Unix(), Version: c.Version,
 	}
@@ -299,9 +303,24 @@ func (s *Calls) UpdateCandidacy(ctx context.Context, c calls.Candidacy, prevVers
 	return classify("update candidacy "+c.ID, err)
 }
 
+// submitTransactions counts the submission transactions attempted (all
+// calls), to measure the cost of contention (SubmitTransactions).
+var submitTransactions atomic.Int64
+
+// SubmitTransactions returns how many submission transactions this process
+// attempted so far: with k submissions, the excess over k is the cost of
+// their contention.
+func SubmitTransactions() int64 { return submitTransactions.Load() }
+
 // submitAttempts bounds how often one submission retries after other
 // submissions to the same call took the next number first.
 const submitAttempts = 500
+
+// Backoff between attempts: full jitter over a window doubling from base to cap.
+const (
+	submitBackoffBase = 8 * time.Millisecond
+	submitBackoffCap  = 1 * time.Second
+)
 
 // errCounterMoved: another submission took the number; read it again.
 var errCounterMoved = errors.New("reference counter moved")
@@ -311,8 +330,10 @@ func (s *Calls) SubmitCandidacy(ctx context.Context, callID string, prevVersion 
 	var lastErr error
 	for attempt := range submitAttempts {
 		if attempt > 0 {
-			// Jittered backoff growing with the contention met so far.
-			backoff := time.Duration(rand.IntN(min(attempt, 40)+1)) * time.Millisecond
+			// Exponential backoff with full jitter: under contention the
+			// contenders spread out instead of colliding round after round.
+			window := submitBackoffBase << min(attempt, 10)
+			backoff := time.Duration(rand.Int64N(int64(min(window, submitBackoffCap)) + 1))
 			select {
 			case <-ctx.Done():
 				return calls.Candidacy{}, classify("submit candidacy", ctx.Err())
@@ -327,6 +348,7 @@ func (s *Calls) SubmitCandidacy(ctx context.Context, callID string, prevVersion 
 		if err != nil {
 			return calls.Candidacy{}, err
 		}
+		submitTransactions.Add(1)
 		err = s.submitOnce(ctx, c, prevVersion, n, email)
 		if errors.Is(err, errCounterMoved) || transactionConflict(err) {
 			lastErr = err
