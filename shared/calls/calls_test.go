@@ -92,7 +92,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // The 2024 Copil call: 14 Aug – 5 Sep 2024, Casablanca time.
@@ -501,9 +501,15 @@ func TestDeadlines(t *testing.T) {
 	e.clock.set(closes.UTC()) // the closing minute itself is too late
 	m := "Une motivation modifiée après la clôture de l'appel, ce qui est refusé."
 	actions := map[string]func() error{
-		"apply":    func() error { _, err := e.svc.Apply(ctx, call.ID, application("fr")); return err },
-		"patch":    func() error { _, _, err := e.svc.Patch(ctx, id, token, calls.CandidacyPatch{Motivation: &m}); return err },
-		"upload":   func() error { _, err := e.svc.RequestUpload(ctx, id, token, calls.DocumentRequest{Type: "rapport_moral"}); return err },
+		"apply": func() error { _, err := e.svc.Apply(ctx, call.ID, application("fr")); return err },
+		"patch": func() error {
+			_, _, err := e.svc.Patch(ctx, id, token, calls.CandidacyPatch{Motivation: &m})
+			return err
+		},
+		"upload": func() error {
+			_, err := e.svc.RequestUpload(ctx, id, token, calls.DocumentRequest{Type: "rapport_moral"})
+			return err
+		},
 		"submit":   func() error { _, _, err := e.svc.Submit(ctx, id, token); return err },
 		"withdraw": func() error { _, _, err := e.svc.Withdraw(ctx, id, token); return err },
 	}
