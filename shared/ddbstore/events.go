@@ -206,54 +206,35 @@ func decodeEvent(av map[string]types.AttributeValue) (events.Event, error) {
 	return it.event()
 }
 
-// UpdateEvent implements events.Store: SET of the editable fields, never the counters.
+// UpdateEvent implements events.Store. It rewrites the whole item with a
+// conditional Put (minidyn mishandles an UpdateItem that changes index
+// keys, as publishing does), conditioned on the version and on the counters
+// being what e was read with, so a registration in between makes it retry
+// rather than lose a seat.
 func (s *Events) UpdateEvent(ctx context.Context, e events.Event, prevVersion int) error {
 	it, err := toEventItem(e)
 	if err != nil {
 		return fmt.Errorf("marshal event %s: %w", e.ID, err)
 	}
-	vals := map[string]any{
-		":kind": it.Kind, ":tfr": it.TitleFR, ":tar": it.TitleAR, ":dfr": it.DescriptionFR, ":dar": it.DescriptionAR,
-		":st": it.StartsAt, ":en": it.EndsAt, ":venue": it.Venue, ":online": it.Online, ":url": it.OnlineURL,
-		":cap": it.Capacity, ":wl": it.WaitlistSize, ":op": it.RegistrationOpensAt, ":cl": it.RegistrationClosesAt,
-		":q": it.Questions, ":rh": it.ReminderHours, ":status": it.Status, ":seq": it.Sequence, ":up": it.UpdatedAt,
-		":pub": it.PublishedAt, ":can": it.CancelledAt, ":v": it.Version, ":prev": prevVersion,
-		":g1pk": it.GSI1PK, ":g1sk": it.GSI1SK,
-	}
-	fields := [][2]string{
-		{"kind", ":kind"}, {"titleFr", ":tfr"}, {"titleAr", ":tar"}, {"descriptionFr", ":dfr"}, {"descriptionAr", ":dar"},
-		{"startsAt", ":st"}, {"endsAt", ":en"}, {"venue", ":venue"}, {"online", ":online"}, {"onlineUrl", ":url"},
-		{"capacity", ":cap"}, {"waitlistSize", ":wl"}, {"registrationOpensAt", ":op"}, {"registrationClosesAt", ":cl"},
-		{"questions", ":q"}, {"reminderHours", ":rh"}, {"status", ":status"}, {"sequence", ":seq"}, {"updatedAt", ":up"},
-		{"publishedAt", ":pub"}, {"cancelledAt", ":can"}, {"version", ":v"},
-	}
-	if it.GSI1PK != "" {
-		fields = append(fields, [2]string{"GSI1PK", ":g1pk"}, [2]string{"GSI1SK", ":g1sk"})
-	} else {
-		delete(vals, ":g1pk")
-		delete(vals, ":g1sk")
-	}
-	// Every attribute through a name placeholder: several are reserved words.
-	names := map[string]string{"#confirmed": "confirmed"}
-	sets := make([]string, 0, len(fields))
-	for _, f := range fields {
-		names["#"+f[0]] = f[0]
-		sets = append(sets, "#"+f[0]+" = "+f[1])
-	}
-	expr := "SET " + strings.Join(sets, ", ")
-	av, err := attributevalue.MarshalMap(vals)
+	av, err := attributevalue.MarshalMap(it)
 	if err != nil {
-		return fmt.Errorf("marshal event update: %w", err)
+		return fmt.Errorf("marshal event %s: %w", e.ID, err)
 	}
-	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: eventKey(e.ID),
-		UpdateExpression:          aws.String(expr),
-		ConditionExpression:       aws.String("attribute_exists(PK) AND #version = :prev AND #confirmed <= :cap"),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: av,
+	names := counterNames()
+	names["#version"], names["#attended"] = "version", "attended"
+	delete(names, "#status")
+	delete(names, "#capacity")
+	delete(names, "#waitlistSize")
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.table), Item: av,
+		ConditionExpression:      aws.String("attribute_exists(PK) AND #version = :prev AND #confirmed = :c AND #waitlisted = :w AND #waitlistSeq = :s AND #attended = :a AND #confirmed <= :cap"),
+		ExpressionAttributeNames: names,
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":prev": n(prevVersion), ":c": n(e.Confirmed), ":w": n(e.Waitlisted), ":s": n(e.WaitlistSeq), ":a": n(e.Attended), ":cap": n(e.Capacity),
+		},
 	})
 	if ok, _ := conditionFailed(err); ok {
-		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("update event %s: version %d is stale", e.ID, prevVersion))
+		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("update event %s: version %d or counters are stale", e.ID, prevVersion))
 	}
 	return classify("update event "+e.ID, err)
 }

@@ -32,8 +32,8 @@ func eventInput(id string, capacity, waitlist int, now time.Time) events.Input {
 		Title:       events.Localized{FR: "Atelier de co-création", AR: "ورشة الإنشاء المشترك"},
 		Description: events.Localized{FR: "Plan d'action national", AR: "خطة العمل الوطنية"},
 		StartsAt:    now.Add(72 * time.Hour).Format(time.RFC3339), EndsAt: now.Add(75 * time.Hour).Format(time.RFC3339),
-		Venue:               &events.Venue{Address: "12 rue Tarik", City: "Casablanca", Region: "Casablanca-Settat"},
-		Capacity:            capacity, WaitlistSize: waitlist,
+		Venue:    &events.Venue{Address: "12 rue Tarik", City: "Casablanca", Region: "Casablanca-Settat"},
+		Capacity: capacity, WaitlistSize: waitlist,
 		RegistrationOpensAt: now.Add(-time.Hour).Format(time.RFC3339), RegistrationClosesAt: now.Add(70 * time.Hour).Format(time.RFC3339),
 	}
 }

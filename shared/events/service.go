@@ -227,6 +227,13 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegistrationI
 			}
 			return Receipt{}, fmt.Errorf("register for %s: %w", eventID, err)
 		case errors.Is(err, ErrDuplicate):
+			if rec != nil {
+				// The duplicate may be this key's first attempt (a store may
+				// report only the first failed condition of a transaction).
+				if prev, ok, rerr := s.replay(ctx, rec, fingerprint); ok || rerr != nil {
+					return prev, rerr
+				}
+			}
 			s.resendLink(ctx, e, in.Email, now)
 			return Receipt{}, apperr.Wrap(apperr.Conflict, "events.already_registered", err)
 		case errors.Is(err, ErrStale):
