@@ -131,6 +131,39 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 		t.Fatal("openapi.yaml has no POST /api/observations operation")
 	}
 
+	// Registration routes need a real registration on the seeded event, and
+	// the check-in example needs its code: register first (another address
+	// than the example's, which the registration example itself uses).
+	var regID, regToken, regCode string
+	for _, o := range ops {
+		if o.method != "POST" || o.path != "/api/events/{id}/registrations" {
+			continue
+		}
+		body, ok := requestExample(o.op)
+		if !ok {
+			t.Fatal("POST /api/events/{id}/registrations has no request example")
+		}
+		var m map[string]any
+		_ = json.Unmarshal(body, &m)
+		m["email"] = "openapi-examples@example.org"
+		body, _ = json.Marshal(m)
+		status, got := send("POST", "/api/events/atelier-cocreation-pan/registrations", nil, nil, body, false)
+		if status != http.StatusCreated {
+			t.Fatalf("register on the seeded event: %d %s", status, got)
+		}
+		var rc struct{ ID, Code string }
+		_ = json.Unmarshal(got, &rc)
+		regID, regCode = rc.ID, rc.Code
+		for _, m := range fresh.Mail() {
+			if mm := manageLinkRE.FindStringSubmatch(m.Text); mm != nil && mm[2] == rc.ID {
+				regToken = mm[3]
+			}
+		}
+		if regID == "" || regToken == "" {
+			t.Fatalf("registration: id %q, token found %v", regID, regToken != "")
+		}
+	}
+
 	for _, o := range ops {
 		name := o.method + " " + o.path
 		body, hasBody := requestExample(o.op)
@@ -143,6 +176,14 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 		params = append(params, o.op.Parameters...)
 		for _, p := range params {
 			v, ok := parameterExample(p.Value)
+			if strings.HasPrefix(o.path, "/api/registrations/") {
+				switch p.Value.Name {
+				case "id":
+					v, ok = regID, true
+				case "token":
+					v, ok = regToken, true
+				}
+			}
 			if strings.HasPrefix(o.path, "/api/observations/") || strings.HasPrefix(o.path, "/api/admin/observations/") {
 				switch p.Value.Name {
 				case "id":
@@ -168,6 +209,9 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 			case "header":
 				headers[p.Value.Name] = v
 			}
+		}
+		if o.path == "/api/admin/events/{id}/checkins" {
+			body, _ = json.Marshal(map[string]string{"code": regCode})
 		}
 		auth := o.op.Security == nil || len(*o.op.Security) > 0
 		status, got := send(o.method, path, query, headers, body, auth)
