@@ -26,7 +26,9 @@ FUNCTIONS := \
 	OutboxSweeperFunction:outboxsweeper \
 	EventsFunction:events \
 	AdminEventsFunction:adminevents \
-	EventRemindersFunction:eventreminders
+	EventRemindersFunction:eventreminders \
+	EvaluatorFunction:evaluator \
+	AdminCandidaciesFunction:admincandidacies
 
 .PHONY: help dev test bench lint build clean
 
@@ -70,6 +72,14 @@ build-AdminEventsFunction:
 
 build-EventRemindersFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/eventreminders
+
+.PHONY: build-EvaluatorFunction build-AdminCandidaciesFunction
+
+build-EvaluatorFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/evaluator
+
+build-AdminCandidaciesFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admincandidacies
 
 # ---------------------------------------------------------------- everyday targets
 

@@ -93,16 +93,17 @@ func TestOpenAPIMatchesTemplate(t *testing.T) {
 	}
 }
 
-// Admin routes sit behind the JWT authorizer and nothing else does.
+// Admin and evaluator routes sit behind the JWT authorizer and nothing else does.
 func TestTemplateAuthFollowsThePath(t *testing.T) {
 	tpl := loadTemplate(t)
 	for _, r := range tpl.Routes() {
-		admin := r.Path == "/api/admin" || strings.HasPrefix(r.Path, "/api/admin/")
+		admin := r.Path == "/api/admin" || strings.HasPrefix(r.Path, "/api/admin/") ||
+			r.Path == "/api/evaluator" || strings.HasPrefix(r.Path, "/api/evaluator/")
 		if admin && r.Public {
-			t.Errorf("%s (%s.%s) is public; every /api/admin route needs the JWT authorizer", r.Key(), r.FunctionLogicalID, r.EventName)
+			t.Errorf("%s (%s.%s) is public; every /api/admin and /api/evaluator route needs the JWT authorizer", r.Key(), r.FunctionLogicalID, r.EventName)
 		}
 		if !admin && !r.Public {
-			t.Errorf("%s (%s.%s) needs a JWT; routes outside /api/admin say Auth: Authorizer: NONE", r.Key(), r.FunctionLogicalID, r.EventName)
+			t.Errorf("%s (%s.%s) needs a JWT; routes outside /api/admin and /api/evaluator say Auth: Authorizer: NONE", r.Key(), r.FunctionLogicalID, r.EventName)
 		}
 	}
 }
