@@ -13,7 +13,9 @@ import (
 // evaluators group and acts on the caller's own assignments only.
 func newRouter(svc *calls.Evaluations, log *slog.Logger) *httpapi.Router {
 	rt := httpapi.NewRouter(log)
-	handle := func(key string, h httpapi.HandlerFunc) { rt.Handle(key, httpapi.RequireGroup(httpapi.GroupEvaluators, h)) }
+	handle := func(key string, h httpapi.HandlerFunc) {
+		rt.Handle(key, httpapi.RequireGroup(httpapi.GroupEvaluators, h))
+	}
 	handle("GET /api/evaluator/candidacies", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		limit, err := r.Limit(20, 100)
 		if err != nil {
