@@ -27,6 +27,10 @@ FUNCTIONS := \
 	EventsFunction:events \
 	AdminEventsFunction:adminevents \
 	EventRemindersFunction:eventreminders \
+	CallsFunction:calls \
+	CandidaciesFunction:candidacies \
+	DocumentCheckFunction:documentcheck \
+	AdminCallsFunction:admincalls \
 	EvaluatorFunction:evaluator \
 	AdminCandidaciesFunction:admincandidacies
 
@@ -72,6 +76,20 @@ build-AdminEventsFunction:
 
 build-EventRemindersFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/eventreminders
+
+.PHONY: build-CallsFunction build-CandidaciesFunction build-DocumentCheckFunction build-AdminCallsFunction
+
+build-CallsFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/calls
+
+build-CandidaciesFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/candidacies
+
+build-DocumentCheckFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/documentcheck
+
+build-AdminCallsFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admincalls
 
 .PHONY: build-EvaluatorFunction build-AdminCandidaciesFunction
 

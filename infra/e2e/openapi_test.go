@@ -164,6 +164,15 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 		}
 	}
 
+	// Candidacy routes need real candidacies of the seeded call (calls_test.go).
+	var draftCand, fullCand candidacy
+	for _, o := range ops {
+		if o.method == "POST" && o.path == "/api/calls/{id}/candidacies" {
+			body, _ := requestExample(o.op)
+			draftCand, fullCand = openAPICandidacies(t, fresh, body)
+		}
+	}
+
 	for _, o := range ops {
 		name := o.method + " " + o.path
 		body, hasBody := requestExample(o.op)
@@ -182,6 +191,18 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 					v, ok = regID, true
 				case "token":
 					v, ok = regToken, true
+				}
+			}
+			if strings.HasPrefix(o.path, "/api/candidacies/") {
+				c := draftCand
+				if strings.HasSuffix(o.path, "/submit") || strings.HasSuffix(o.path, "/withdraw") {
+					c = fullCand
+				}
+				switch p.Value.Name {
+				case "id":
+					v, ok = c.id, true
+				case "token":
+					v, ok = c.token, true
 				}
 			}
 			if strings.HasPrefix(o.path, "/api/observations/") || strings.HasPrefix(o.path, "/api/admin/observations/") {

@@ -30,6 +30,25 @@ type Content struct {
 	News   []NewsItem `json:"news"`
 	Links  []Link     `json:"links"`
 	Events []Event    `json:"events"`
+	Calls  []Call     `json:"calls"`
+}
+
+// Call is one open call for applications with a stable ID, dated relative
+// to the day it is seeded: it opened OpensInDays days from then (negative:
+// in the past) at 09:00 and closes ClosesInDays days from then at 23:59,
+// Casablanca time (times without offset). The other fields are the admin
+// API's (calls.CallInput).
+type Call struct {
+	ID           string          `json:"id"`
+	Kind         string          `json:"kind"`
+	Title        Text            `json:"title"`
+	Description  Text            `json:"description"`
+	Eligibility  Text            `json:"eligibility"`
+	Seats        int             `json:"seats"`
+	OpensInDays  int             `json:"opensInDays"`
+	ClosesInDays int             `json:"closesInDays"`
+	Documents    json.RawMessage `json:"documents"`
+	Criteria     json.RawMessage `json:"criteria"`
 }
 
 // Event is one published event with a stable ID, dated relative to the day
@@ -128,6 +147,20 @@ func Apply(ctx context.Context, baseURL, adminToken string) error {
 		}
 		if _, err := cl.post(ctx, "/api/admin/events/"+url.PathEscape(e.ID)+"/publish", map[string]string{}); err != nil {
 			return fmt.Errorf("publish seed event %s: %w", e.ID, err)
+		}
+	}
+	for _, k := range c.Calls {
+		day := func(n int) string { return now.AddDate(0, 0, n).Format("2006-01-02") }
+		if _, err := cl.post(ctx, "/api/admin/calls", map[string]any{
+			"id": k.ID, "kind": k.Kind, "title": k.Title, "description": k.Description, "eligibility": k.Eligibility,
+			"seats": k.Seats, "documents": k.Documents, "criteria": k.Criteria,
+			"opensAt": day(k.OpensInDays) + "T09:00", "closesAt": day(k.ClosesInDays) + "T23:59",
+		}); err != nil {
+			return fmt.Errorf("seed call %s: %w", k.ID, err)
+		}
+		// Opening an open call again changes nothing.
+		if _, err := cl.post(ctx, "/api/admin/calls/"+url.PathEscape(k.ID)+"/status", map[string]string{"status": "open"}); err != nil {
+			return fmt.Errorf("open seed call %s: %w", k.ID, err)
 		}
 	}
 	return nil

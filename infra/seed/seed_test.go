@@ -14,6 +14,7 @@ import (
 
 	admin "espaceosc/functions/admincontent/handler"
 	public "espaceosc/functions/publiccontent/handler"
+	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	eventsvc "espaceosc/shared/events"
@@ -142,6 +143,7 @@ func TestApply(t *testing.T) {
 			public.New(log, newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}),
 			admin.New(log, newsSvc, linksSvc),
 			eventRoutes(log, eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log)),
+			callRoutes(log, calls.NewService(store.Calls(), nil, nil, calls.Config{}, log)),
 		},
 		calls: map[string]int{},
 	}
@@ -157,6 +159,10 @@ func TestApply(t *testing.T) {
 	}
 	if ev, err := store.Events().GetEvent(ctx, "atelier-cocreation-pan"); err != nil || ev.Status != eventsvc.Published || !ev.StartsAt.After(time.Now()) {
 		t.Errorf("seed event: %+v %v, want published and upcoming", ev, err)
+	}
+
+	if c, err := store.Calls().GetCall(ctx, "copil-societe-civile"); err != nil || !c.Accepting(time.Now()) || len(c.Documents) != 5 {
+		t.Errorf("seed call: %+v %v, want open and accepting, with 5 documents", c, err)
 	}
 
 	get := func(path string, out any) {
@@ -266,6 +272,34 @@ func eventRoutes(log *slog.Logger, svc *eventsvc.Service) *httpapi.Router {
 			return httpapi.Response{}, err
 		}
 		return httpapi.JSON(http.StatusOK, e.Admin()), nil
+	})
+	return rt
+}
+
+// callRoutes are the two AdminCallsFunction routes the seed uses.
+func callRoutes(log *slog.Logger, svc *calls.Service) *httpapi.Router {
+	rt := httpapi.NewRouter(log)
+	rt.Admin("POST /api/admin/calls", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+		var in calls.CallInput
+		if err := r.Decode(&in); err != nil {
+			return httpapi.Response{}, err
+		}
+		c, err := svc.CreateCall(ctx, in)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusCreated, c.AdminView(svc.Now())), nil
+	})
+	rt.Admin("POST /api/admin/calls/{id}/status", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+		var in calls.StatusInput
+		if err := r.Decode(&in); err != nil {
+			return httpapi.Response{}, err
+		}
+		c, err := svc.SetCallStatus(ctx, r.Path("id"), in)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusOK, c.AdminView(svc.Now())), nil
 	})
 	return rt
 }

@@ -17,6 +17,7 @@ import (
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/calls"
+	"espaceosc/shared/calls/callstest"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/i18n"
@@ -24,65 +25,10 @@ import (
 	"espaceosc/shared/outbox/outboxtest"
 )
 
-// bucket is an in-memory calls.Uploads.
-type bucket struct {
-	mu      sync.Mutex
-	objects map[string][]byte
-	deleted []string
-}
-
-func newBucket() *bucket { return &bucket{objects: map[string][]byte{}} }
-
-func (b *bucket) PresignUpload(_ context.Context, key string, max int64, ttl time.Duration) (calls.UploadForm, error) {
-	return calls.UploadForm{URL: "https://bucket.example", Fields: map[string]string{"key": key, "max": fmt.Sprint(max)}, ExpiresAt: time.Now().Add(ttl)}, nil
-}
-
-func (b *bucket) put(key string, data []byte) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.objects[key] = data
-}
-
-func (b *bucket) has(key string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	_, ok := b.objects[key]
-	return ok
-}
-
-func (b *bucket) Inspect(_ context.Context, key string, n int) (int64, []byte, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	d, ok := b.objects[key]
-	if !ok {
-		return 0, nil, apperr.New(apperr.NotFound, "")
-	}
-	return int64(len(d)), d[:min(n, len(d))], nil
-}
-
-func (b *bucket) Digest(_ context.Context, key string) (string, int64, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	d, ok := b.objects[key]
-	if !ok {
-		return "", 0, apperr.New(apperr.NotFound, "")
-	}
-	s := sha256.Sum256(d)
-	return hex.EncodeToString(s[:]), int64(len(d)), nil
-}
-
-func (b *bucket) Delete(_ context.Context, key string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	delete(b.objects, key)
-	b.deleted = append(b.deleted, key)
-	return nil
-}
-
 type env struct {
 	svc    *calls.Service
 	store  *ddbstore.Calls
-	bucket *bucket
+	bucket *callstest.Bucket
 	sender *outboxtest.Sender
 	clock  *clock
 }
@@ -107,7 +53,7 @@ func newEnv(t testing.TB) env {
 	db, table := ddbtest.Minidyn(t)
 	st := ddbstore.New(db, table)
 	sender := &outboxtest.Sender{}
-	b := newBucket()
+	b := callstest.NewBucket()
 	clk := &clock{t: during}
 	quiet := slog.New(slog.DiscardHandler)
 	svc := calls.NewService(st.Calls(), b, &outbox.Outbox{Store: st.Outbox(), Sender: sender, Log: quiet},
@@ -193,7 +139,7 @@ func uploadDoc(t testing.TB, e env, id, token, typ string, data []byte) (string,
 		t.Fatal(err)
 	}
 	key := u.Fields["key"]
-	e.bucket.put(key, data)
+	e.bucket.Put(key, data)
 	res, err := e.svc.CheckUpload(ctx, key)
 	if err != nil {
 		t.Fatal(err)
@@ -345,12 +291,12 @@ func TestApplyUploadSubmit(t *testing.T) {
 	}
 	png := append([]byte("\x89PNG\r\n\x1a\n"), pdf...)
 	pngKey, res := uploadDoc(t, e, id, token, "recepisse", png)
-	if res != calls.CheckRejected || e.bucket.has(pngKey) {
-		t.Errorf("png: %s, still stored %v", res, e.bucket.has(pngKey))
+	if res != calls.CheckRejected || e.bucket.Has(pngKey) {
+		t.Errorf("png: %s, still stored %v", res, e.bucket.Has(pngKey))
 	}
 	bigKey, res := uploadDoc(t, e, id, token, "rapport_moral", append(pdf, make([]byte, calls.DefaultDocumentBytes)...))
-	if res != calls.CheckRejected || e.bucket.has(bigKey) {
-		t.Errorf("oversize: %s, still stored %v", res, e.bucket.has(bigKey))
+	if res != calls.CheckRejected || e.bucket.Has(bigKey) {
+		t.Errorf("oversize: %s, still stored %v", res, e.bucket.Has(bigKey))
 	}
 	c, _, err = e.svc.Open(ctx, id, token)
 	if err != nil {
@@ -543,23 +489,23 @@ func TestCheckIsIdempotentAndReplaces(t *testing.T) {
 	if res, err := e.svc.CheckUpload(ctx, first); err != nil || res != calls.CheckIgnored {
 		t.Errorf("duplicate: %s %v", res, err)
 	}
-	if v2, _ := e.store.GetCandidacy(ctx, id); v2.Version != v1.Version || !e.bucket.has(first) {
+	if v2, _ := e.store.GetCandidacy(ctx, id); v2.Version != v1.Version || !e.bucket.Has(first) {
 		t.Errorf("duplicate event changed something")
 	}
 	second, res := uploadDoc(t, e, id, token, "statuts", append(pdf, 'x'))
-	if res != calls.CheckVerified || e.bucket.has(first) || !e.bucket.has(second) {
-		t.Errorf("replacement: %s; old kept %v, new kept %v", res, e.bucket.has(first), e.bucket.has(second))
+	if res != calls.CheckVerified || e.bucket.Has(first) || !e.bucket.Has(second) {
+		t.Errorf("replacement: %s; old kept %v, new kept %v", res, e.bucket.Has(first), e.bucket.Has(second))
 	}
 	// Keys the portal did not sign are ignored; a stray object under a
 	// known candidacy is deleted.
 	stray := "candidacies/" + id + "/statuts/zzzzzzzzzzzzzzzz.pdf"
-	e.bucket.put(stray, pdf)
+	e.bucket.Put(stray, pdf)
 	for _, k := range []string{"candidacies/../x.pdf", "other/" + id, "candidacies/" + strings.Repeat("0", 26) + "/statuts/0000000000000000.pdf", stray} {
 		if res, err := e.svc.CheckUpload(ctx, k); err != nil || res != calls.CheckIgnored {
 			t.Errorf("%s: %s %v", k, res, err)
 		}
 	}
-	if e.bucket.has(stray) {
+	if e.bucket.Has(stray) {
 		t.Errorf("stray object kept")
 	}
 	// Two deliveries of one event at the same time: one check wins.
@@ -567,7 +513,7 @@ func TestCheckIsIdempotentAndReplaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.bucket.put(u.Fields["key"], pdf)
+	e.bucket.Put(u.Fields["key"], pdf)
 	var wg sync.WaitGroup
 	results := make([]calls.CheckResult, 4)
 	for i := range results {
@@ -579,8 +525,8 @@ func TestCheckIsIdempotentAndReplaces(t *testing.T) {
 	}
 	wg.Wait()
 	slices.Sort(results)
-	if got := fmt.Sprint(results); got != "[ignored ignored ignored verified]" || !e.bucket.has(u.Fields["key"]) {
-		t.Errorf("concurrent duplicates: %s, object kept %v", got, e.bucket.has(u.Fields["key"]))
+	if got := fmt.Sprint(results); got != "[ignored ignored ignored verified]" || !e.bucket.Has(u.Fields["key"]) {
+		t.Errorf("concurrent duplicates: %s, object kept %v", got, e.bucket.Has(u.Fields["key"]))
 	}
 }
 

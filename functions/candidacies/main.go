@@ -1,0 +1,34 @@
+// Command candidacies is CandidaciesFunction: associations apply to a call
+// (POST /api/calls/{id}/candidacies) and, with their candidacy's private
+// token, read and edit the draft, get presigned uploads for its documents,
+// submit it and withdraw it (/api/candidacies/{id}...).
+package main
+
+import (
+	"context"
+
+	"espaceosc/shared/awsenv"
+	"espaceosc/shared/calls"
+	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/httpapi"
+	"espaceosc/shared/outbox"
+	"espaceosc/shared/s3upload"
+	"espaceosc/shared/sesmail"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+)
+
+func main() {
+	env := awsenv.Require("TABLE_NAME", "DOSSIER_BUCKET", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION")
+	cfg := awsenv.Load(context.Background())
+	log := httpapi.NewLogger(nil)
+	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
+	bucket := s3upload.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
+	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg), env["SENDER_EMAIL"]), log)
+	svc := calls.NewService(store.Calls(), bucket, ob, calls.Config{PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"]}, log)
+	lambda.Start(newRouter(svc, log).Serve)
+}
