@@ -57,7 +57,8 @@ func newRouterWithCalls(t *testing.T) *httpapi.Router {
 	if _, err := svc.SetCallStatus(ctx, "copil-2024", calls.StatusInput{Status: "open"}); err != nil {
 		t.Fatal(err)
 	}
-	return newRouter(svc, log)
+	st := ddbstore.New(db, table)
+	return addResults(newRouter(svc, log), calls.NewEvaluations(st.Calls(), st.Evaluations(), nil, nil, log))
 }
 
 func serve(t *testing.T, rt *httpapi.Router, req events.APIGatewayV2HTTPRequest) (int, map[string]any) {

@@ -1,5 +1,6 @@
 // Command calls is CallsFunction: the public list of calls for
-// applications (GET /api/calls?status=&lang=) and one call (GET /api/calls/{id}).
+// applications (GET /api/calls?status=&lang=), one call (GET /api/calls/{id})
+// and its published results (GET /api/calls/{id}/results).
 package main
 
 import (
@@ -20,5 +21,6 @@ func main() {
 	log := httpapi.NewLogger(nil)
 	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	svc := calls.NewService(store.Calls(), nil, nil, calls.Config{}, log)
-	lambda.Start(newRouter(svc, log).Serve)
+	ev := calls.NewEvaluations(store.Calls(), store.Evaluations(), nil, nil, log)
+	lambda.Start(addResults(newRouter(svc, log), ev).Serve)
 }
