@@ -312,98 +312,178 @@ var submitTransactions atomic.Int64
 // their contention.
 func SubmitTransactions() int64 { return submitTransactions.Load() }
 
-// submitAttempts bounds how often one submission retries after other
-// submissions to the same call took the next number first.
-const submitAttempts = 500
-
-// Backoff between attempts: full jitter over a window doubling from base to cap.
-const (
-	submitBackoffBase = 8 * time.Millisecond
-	submitBackoffCap  = 1 * time.Second
-)
-
 // errCounterMoved: another submission took the number; read it again.
 var errCounterMoved = errors.New("reference counter moved")
 
+// Contention control. A transaction that loses the race for the next
+// number costs as much as one that wins (and minidyn runs transactions one
+// at a time), so contenders first take a short lease on the call's counter
+// with a cheap conditional put, and only the holder runs the transaction.
+// The lease is only an optimisation: the transaction's condition on the
+// counter's value is what makes numbers unique and gapless, and a holder
+// that dies just lets its lease expire.
+const (
+	submitLease     = 3 * time.Second
+	submitDeadline  = 60 * time.Second // gives up (Unavailable) after this long
+	leasePollMin    = 1 * time.Millisecond
+	leasePollMax    = 20 * time.Millisecond
+	maxSubmitErrors = 20 // transaction conflicts tolerated in one submission
+)
+
+// counterItem is the call's reference counter, with the lease when taken.
+type counterItem struct {
+	PK         string `dynamodbav:"PK"`
+	SK         string `dynamodbav:"SK"`
+	Type       string `dynamodbav:"type"`
+	Seq        int    `dynamodbav:"seq"`
+	LeaseOwner string `dynamodbav:"leaseOwner,omitempty"`
+	LeaseUntil int64  `dynamodbav:"leaseUntil,omitempty"` // Unix milliseconds
+}
+
+func counterKey(callID string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: joinKey("CALL", callID)},
+		"SK": &types.AttributeValueMemberS{Value: seqSK},
+	}
+}
+
 // SubmitCandidacy implements calls.CandidacyStore.
 func (s *Calls) SubmitCandidacy(ctx context.Context, callID string, prevVersion int, build func(seq int) (calls.Candidacy, outbox.Email, error)) (calls.Candidacy, error) {
-	var lastErr error
-	for attempt := range submitAttempts {
-		if attempt > 0 {
-			// Exponential backoff with full jitter: under contention the
-			// contenders spread out instead of colliding round after round.
-			window := submitBackoffBase << min(attempt, 10)
-			backoff := time.Duration(rand.Int64N(int64(min(window, submitBackoffCap)) + 1))
+	owner := fmt.Sprintf("%016x", rand.Uint64())
+	deadline := time.Now().Add(submitDeadline)
+	conflicts := 0
+	for wait := leasePollMin; ; {
+		if time.Now().After(deadline) {
+			return calls.Candidacy{}, apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("submit to call %s: the reference counter stayed busy", callID))
+		}
+		ctr, err := s.counter(ctx, callID)
+		if err != nil && !apperr.Is(err, apperr.Unavailable) {
+			return calls.Candidacy{}, err
+		}
+		now := s.now().UnixMilli()
+		// A throttled read (many waiters on one item) counts as busy.
+		if err != nil || (ctr.LeaseOwner != "" && ctr.LeaseOwner != owner && ctr.LeaseUntil > now) {
+			// Someone is numbering: poll again soon (a cheap read).
 			select {
 			case <-ctx.Done():
 				return calls.Candidacy{}, classify("submit candidacy", ctx.Err())
-			case <-time.After(backoff):
+			case <-time.After(wait/2 + time.Duration(rand.Int64N(int64(wait)))):
 			}
+			wait = min(wait*2, leasePollMax)
+			continue
 		}
-		n, err := s.sequence(ctx, callID)
-		if err != nil {
+		if ok, err := s.takeLease(ctx, callID, ctr.Seq, owner, now); err != nil {
 			return calls.Candidacy{}, err
+		} else if !ok {
+			continue // taken or moved meanwhile: look again
 		}
-		c, email, err := build(n + 1)
+		c, email, err := build(ctr.Seq + 1)
 		if err != nil {
+			s.releaseLease(ctx, callID, ctr.Seq, owner)
 			return calls.Candidacy{}, err
 		}
 		submitTransactions.Add(1)
-		err = s.submitOnce(ctx, c, prevVersion, n, email)
-		if errors.Is(err, errCounterMoved) || transactionConflict(err) {
-			lastErr = err
+		err = s.submitOnce(ctx, c, prevVersion, ctr.Seq, owner, email)
+		switch {
+		case err == nil:
+			return c, nil
+		case errors.Is(err, errCounterMoved):
+			continue // our lease expired and someone numbered meanwhile
+		case transactionConflict(err) && conflicts < maxSubmitErrors:
+			conflicts++
 			continue
-		}
-		if err != nil {
+		default:
+			s.releaseLease(ctx, callID, ctr.Seq, owner)
 			return calls.Candidacy{}, err
 		}
-		return c, nil
 	}
-	return calls.Candidacy{}, apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("submit to call %s: gave up after %d attempts: %w", callID, submitAttempts, lastErr))
 }
 
-// sequence reads how many numbers the call gave so far.
-func (s *Calls) sequence(ctx context.Context, callID string) (int, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: aws.String(s.table), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{
-			"PK": &types.AttributeValueMemberS{Value: joinKey("CALL", callID)},
-			"SK": &types.AttributeValueMemberS{Value: seqSK},
+// counter reads the call's counter (zero value when no number was given yet).
+func (s *Calls) counter(ctx context.Context, callID string) (counterItem, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), ConsistentRead: aws.Bool(true), Key: counterKey(callID)})
+	if err != nil {
+		return counterItem{}, classify("read reference counter of call "+callID, err)
+	}
+	var it counterItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return counterItem{}, fmt.Errorf("unmarshal reference counter of call %s: %w", callID, err)
+	}
+	return it, nil
+}
+
+// counterPut writes the counter at seq with owner's lease (none if owner is "").
+func (s *Calls) counterPut(callID string, seq int, owner string, until int64) (*types.Put, error) {
+	av, err := attributevalue.MarshalMap(counterItem{PK: joinKey("CALL", callID), SK: seqSK, Type: "call-sequence", Seq: seq, LeaseOwner: owner, LeaseUntil: until})
+	if err != nil {
+		return nil, fmt.Errorf("marshal counter: %w", err)
+	}
+	return &types.Put{TableName: aws.String(s.table), Item: av}, nil
+}
+
+// takeLease leases the counter, still at seq and free (or expired), to owner.
+func (s *Calls) takeLease(ctx context.Context, callID string, seq int, owner string, now int64) (bool, error) {
+	put, err := s.counterPut(callID, seq, owner, now+submitLease.Milliseconds())
+	if err != nil {
+		return false, err
+	}
+	put.ExpressionAttributeValues = map[string]types.AttributeValue{
+		":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(now, 10)},
+		":me":  &types.AttributeValueMemberS{Value: owner},
+	}
+	if seq == 0 {
+		put.ConditionExpression = aws.String("attribute_not_exists(PK) OR (seq = :zero AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me))")
+		put.ExpressionAttributeValues[":zero"] = &types.AttributeValueMemberN{Value: "0"}
+	} else {
+		put.ConditionExpression = aws.String("seq = :n AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)")
+		put.ExpressionAttributeValues[":n"] = &types.AttributeValueMemberN{Value: strconv.Itoa(seq)}
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression,
+		ExpressionAttributeValues: put.ExpressionAttributeValues,
+	})
+	if ok, _ := conditionFailed(err); ok {
+		return false, nil
+	}
+	if err != nil {
+		return false, classify("lease reference counter of call "+callID, err)
+	}
+	return true, nil
+}
+
+// releaseLease gives the lease back early (best effort: it expires anyway).
+func (s *Calls) releaseLease(ctx context.Context, callID string, seq int, owner string) {
+	put, err := s.counterPut(callID, seq, "", 0)
+	if err != nil {
+		return
+	}
+	_, _ = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: put.TableName, Item: put.Item, ConditionExpression: aws.String("seq = :n AND leaseOwner = :me"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":n":  &types.AttributeValueMemberN{Value: strconv.Itoa(seq)},
+			":me": &types.AttributeValueMemberS{Value: owner},
 		},
 	})
-	if err != nil {
-		return 0, classify("read reference counter of call "+callID, err)
-	}
-	var it struct {
-		Seq int `dynamodbav:"seq"`
-	}
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return 0, fmt.Errorf("unmarshal reference counter of call %s: %w", callID, err)
-	}
-	return it.Seq, nil
 }
 
-// submitOnce writes the submitted candidacy, the counter moved from n to
-// c.Sequence and the receipt in one transaction.
-func (s *Calls) submitOnce(ctx context.Context, c calls.Candidacy, prevVersion, n int, email outbox.Email) error {
+// submitOnce writes, in one transaction, the submitted candidacy (still a
+// draft at prevVersion), the counter moved from n to c.Sequence without
+// lease (conditioned on n and on owner's lease) and the receipt.
+func (s *Calls) submitOnce(ctx context.Context, c calls.Candidacy, prevVersion, n int, owner string, email outbox.Email) error {
 	cond, names, vals := versionCond(prevVersion)
 	items, err := s.candidacyPuts(c, cond+" AND #st = :draft", map[string]string{"#v": names["#v"], "#st": "status"},
 		map[string]types.AttributeValue{":prev": vals[":prev"], ":draft": &types.AttributeValueMemberS{Value: string(calls.CandidacyDraft)}})
 	if err != nil {
 		return err
 	}
-	counter, err := attributevalue.MarshalMap(map[string]any{
-		"PK": joinKey("CALL", c.CallID), "SK": seqSK, "type": "call-sequence", "seq": c.Sequence,
-	})
+	counterPut, err := s.counterPut(c.CallID, c.Sequence, "", 0)
 	if err != nil {
-		return fmt.Errorf("marshal counter: %w", err)
+		return err
 	}
-	counterPut := &types.Put{TableName: aws.String(s.table), Item: counter}
-	if n == 0 {
-		counterPut.ConditionExpression = aws.String("attribute_not_exists(PK)")
-	} else {
-		counterPut.ConditionExpression = aws.String("seq = :n")
-		counterPut.ExpressionAttributeValues = map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: strconv.Itoa(n)}}
+	counterPut.ConditionExpression = aws.String("seq = :n AND leaseOwner = :me")
+	counterPut.ExpressionAttributeValues = map[string]types.AttributeValue{
+		":n":  &types.AttributeValueMemberN{Value: strconv.Itoa(n)},
+		":me": &types.AttributeValueMemberS{Value: owner},
 	}
 	receipt, err := outboxPut(s.table, email)
 	if err != nil {
