@@ -34,8 +34,8 @@ func testCandidacy(i int, callID string, created time.Time) calls.Candidacy {
 		Association:    calls.Association{Name: "Association Tafra", Email: "Contact@Tafra.example.ma", YearFounded: 2011},
 		Representative: calls.Representative{Name: "Salma", Email: "salma@example.org"},
 		Lang:           i18n.AR, Consent: calls.Consent{Given: true, At: created, NoticeVersion: "2026-11-01"},
-		Documents:      []calls.Document{{Type: "statuts", Status: calls.DocumentVerified, Key: "candidacies/x/statuts/y.pdf", Size: 9, SHA256: "ab"}},
-		TokenHash:      "hash", CreatedAt: created, UpdatedAt: created, ExpiresAt: created.Add(calls.Retention), Version: 1,
+		Documents: []calls.Document{{Type: "statuts", Status: calls.DocumentVerified, Key: "candidacies/x/statuts/y.pdf", Size: 9, SHA256: "ab"}},
+		TokenHash: "hash", CreatedAt: created, UpdatedAt: created, ExpiresAt: created.Add(calls.Retention), Version: 1,
 	}
 }
 
