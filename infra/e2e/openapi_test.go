@@ -181,6 +181,7 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 			continue
 		}
 		path, query, headers := o.path, url.Values{}, map[string]string{}
+		ex := exampleFor(t, fresh, o.op, o.path) // x-example-setup, x-example-role (openapi_setup_test.go)
 		params := append(openapi3.Parameters{}, o.item.Parameters...)
 		params = append(params, o.op.Parameters...)
 		for _, p := range params {
@@ -213,6 +214,9 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 					v, ok = obsToken, true
 				}
 			}
+			if ex.id != "" && p.Value.In == "path" && p.Value.Name == "id" {
+				v, ok = ex.id, true
+			}
 			if !ok {
 				if p.Value.Required {
 					t.Errorf("%s: required parameter %q has no example", name, p.Value.Name)
@@ -235,6 +239,9 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 			body, _ = json.Marshal(map[string]string{"code": regCode})
 		}
 		auth := o.op.Security == nil || len(*o.op.Security) > 0
+		if ex.token != "" {
+			headers["Authorization"], auth = "Bearer "+ex.token, false
+		}
 		status, got := send(o.method, path, query, headers, body, auth)
 		documented := o.op.Responses.Value(strconv.Itoa(status)) != nil
 		if !documented || status >= 400 {

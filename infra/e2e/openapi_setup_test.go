@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"espaceosc/infra/local/cloud"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Operations of openapi.yaml that act on evaluation state declare what they
+// need instead of an id that exists on a fresh cloud:
+//
+//	x-example-setup: assigned   a call in evaluation with a submitted candidacy
+//	                            assigned to the evaluator eval-example
+//	x-example-setup: decided    the same, the candidacy selected
+//	x-example-setup: published  the same, the results published
+//	x-example-role: evaluator   send eval-example's token, not an administrator's
+//
+// Each such operation gets its own call and candidacy, so that examples do
+// not depend on each other's order; {id} is the candidacy's id on
+// candidacy paths and the call's id otherwise.
+
+// exampleEvaluator is the evaluator of the examples.
+const exampleEvaluator = "eval-example"
+
+type example struct {
+	id    string // for the {id} path parameter ("" = the documented example)
+	token string // bearer token to send instead of the administrator's ("" = default)
+}
+
+var exampleSeq int
+
+func exampleFor(t *testing.T, c *cloud.Cloud, op *openapi3.Operation, path string) example {
+	t.Helper()
+	var ex example
+	if role, _ := op.Extensions["x-example-role"].(string); role != "" {
+		ex.token = tokenFor(t, c, role, exampleEvaluator)
+	}
+	setup, _ := op.Extensions["x-example-setup"].(string)
+	if setup == "" {
+		return ex
+	}
+	exampleSeq++
+	callID, candID := evaluationExample(t, c, setup, exampleSeq)
+	ex.id = callID
+	if strings.Contains(path, "/candidacies/{id}") {
+		ex.id = candID
+	}
+	return ex
+}
+
+// evaluationExample builds the state setup names on c.
+func evaluationExample(t *testing.T, c *cloud.Cloud, setup string, n int) (callID, candID string) {
+	t.Helper()
+	switch setup {
+	case "assigned", "decided", "published":
+	default:
+		t.Fatalf("unknown x-example-setup %q", setup)
+	}
+	admin := tokenFor(t, c, "admin", "")
+	now := time.Now()
+	callID = createOpenCall(t, c, callBody(fmt.Sprintf("example-%s-%d", setup, n), now.Add(-time.Hour), now.Add(30*24*time.Hour)))
+	s := applySubmitOn(t, c, callID, "Association Tafra pour la transparence", fmt.Sprintf("example-%d-%d@example.org", n, now.UnixNano()), "fr", nil)
+	setCallStatus(t, c, admin, callID, "closed", "evaluating")
+	r := doOn(t, c, call{method: "POST", path: "/api/admin/candidacies/" + s.id + "/assignments", body: map[string]any{"evaluators": []string{exampleEvaluator}}, token: admin})
+	expectStatus(t, r, http.StatusOK)
+	if setup == "assigned" {
+		return callID, s.id
+	}
+	r = doOn(t, c, call{method: "POST", path: "/api/admin/candidacies/" + s.id + "/decision", body: map[string]string{"outcome": "selected"}, token: admin})
+	expectStatus(t, r, http.StatusOK)
+	if setup == "decided" {
+		return callID, s.id
+	}
+	r = doOn(t, c, call{method: "POST", path: "/api/admin/calls/" + callID + "/results", token: admin})
+	expectStatus(t, r, http.StatusOK)
+	return callID, s.id
+}
