@@ -56,7 +56,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func load(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
+func load(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

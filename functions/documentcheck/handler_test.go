@@ -20,7 +20,7 @@ import (
 
 const bucketName = "espace-osc-dossiers-prod-123456789012"
 
-func event(t *testing.T, key string) events.S3Event {
+func event(t testing.TB, key string) events.S3Event {
 	t.Helper()
 	b, err := os.ReadFile("testdata/s3-event.json")
 	if err != nil {

@@ -29,7 +29,7 @@ import (
 type candidacy struct{ id, token string }
 
 // doOn is do against any cloud (the openapi test starts its own).
-func doOn(t *testing.T, c *cloud.Cloud, x call) reply {
+func doOn(t testing.TB, c *cloud.Cloud, x call) reply {
 	t.Helper()
 	var body io.Reader
 	switch b := x.body.(type) {
@@ -68,6 +68,22 @@ func doOn(t *testing.T, c *cloud.Cloud, x call) reply {
 		t.Fatal(err)
 	}
 	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// mustStatus is expectStatus for tests and benchmarks alike.
+func mustStatus(t testing.TB, r reply, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status = %d, want %d; body: %s", r.status, want, r.body)
+	}
+}
+
+// jsonOf decodes a reply for tests and benchmarks alike.
+func jsonOf(t testing.TB, r reply, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
 }
 
 // minimalPDF returns a small valid PDF (one page saying text) padded with a
@@ -122,18 +138,18 @@ func callBody(id string, opens, closes time.Time) map[string]any {
 }
 
 // createOpenCall creates a call (admin API) and opens it.
-func createOpenCall(t *testing.T, c *cloud.Cloud, body map[string]any) string {
+func createOpenCall(t testing.TB, c *cloud.Cloud, body map[string]any) string {
 	t.Helper()
 	admin, err := c.Token("admin", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := doOn(t, c, call{method: "POST", path: "/api/admin/calls", body: body, token: admin})
-	expectStatus(t, r, http.StatusCreated)
+	mustStatus(t, r, http.StatusCreated)
 	var created struct{ ID string }
-	r.json(t, &created)
+	jsonOf(t, r, &created)
 	r = doOn(t, c, call{method: "POST", path: "/api/admin/calls/" + created.ID + "/status", body: map[string]string{"status": "open"}, token: admin})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 	return created.ID
 }
 
@@ -156,15 +172,15 @@ var privateLink = regexp.MustCompile(`/(fr|ar)/candidatures/([0-9a-z]{26})\?toke
 
 // applyOn applies to callID on cloud c and returns the candidacy with the
 // token of its private link email.
-func applyOn(t *testing.T, c *cloud.Cloud, callID string, body map[string]any) candidacy {
+func applyOn(t testing.TB, c *cloud.Cloud, callID string, body map[string]any) candidacy {
 	t.Helper()
 	r := doOn(t, c, call{method: "POST", path: "/api/calls/" + callID + "/candidacies", body: body})
-	expectStatus(t, r, http.StatusCreated)
+	mustStatus(t, r, http.StatusCreated)
 	var created struct {
 		ID     string
 		Status string
 	}
-	r.json(t, &created)
+	jsonOf(t, r, &created)
 	for _, m := range c.Mail() {
 		if mm := privateLink.FindStringSubmatch(m.Text); mm != nil && mm[2] == created.ID {
 			return candidacy{id: created.ID, token: mm[3]}
@@ -186,12 +202,12 @@ type uploadForm struct {
 // upload asks for a presigned POST for typ and sends data as a browser
 // does: a multipart form, the fields first, the file last. It returns the
 // key the object was stored under.
-func upload(t *testing.T, c *cloud.Cloud, cand candidacy, typ, filename string, data []byte) string {
+func upload(t testing.TB, c *cloud.Cloud, cand candidacy, typ, filename string, data []byte) string {
 	t.Helper()
 	r := doOn(t, c, call{method: "POST", path: "/api/candidacies/" + cand.id + "/documents", body: map[string]string{"type": typ}, token: cand.token})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 	var f uploadForm
-	r.json(t, &f)
+	jsonOf(t, r, &f)
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	keys := make([]string, 0, len(f.Fields))
@@ -226,7 +242,7 @@ func upload(t *testing.T, c *cloud.Cloud, cand candidacy, typ, filename string, 
 type document struct {
 	Type, Status, SHA256, Reason, ReasonKey string
 	Size                                    int64
-	Required                                bool
+	Required, ReplacementPending            bool
 }
 
 // candidacyView is GET /api/candidacies/{id}.
@@ -235,23 +251,23 @@ type candidacyView struct {
 	Documents             []document
 }
 
-func getCandidacy(t *testing.T, c *cloud.Cloud, cand candidacy, lang string) candidacyView {
+func getCandidacy(t testing.TB, c *cloud.Cloud, cand candidacy, lang string) candidacyView {
 	t.Helper()
 	r := doOn(t, c, call{method: "GET", path: "/api/candidacies/" + cand.id + "?lang=" + lang, token: cand.token})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 	var v candidacyView
-	r.json(t, &v)
+	jsonOf(t, r, &v)
 	return v
 }
 
 // checked waits for the S3-triggered check of typ to record its verdict
 // (the event is asynchronous, as in AWS) and returns the document.
-func checked(t *testing.T, c *cloud.Cloud, cand candidacy, typ, lang string) document {
+func checked(t testing.TB, c *cloud.Cloud, cand candidacy, typ, lang string) document {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		for _, d := range getCandidacy(t, c, cand, lang).Documents {
-			if d.Type == typ && d.Status != "pending" && d.Status != "missing" {
+			if d.Type == typ && d.Status != "pending" && d.Status != "missing" && !d.ReplacementPending {
 				return d
 			}
 		}
@@ -263,7 +279,7 @@ func checked(t *testing.T, c *cloud.Cloud, cand candidacy, typ, lang string) doc
 }
 
 // objectExists asks the local S3 for a dossier object.
-func objectExists(t *testing.T, c *cloud.Cloud, key string) bool {
+func objectExists(t testing.TB, c *cloud.Cloud, key string) bool {
 	t.Helper()
 	resp, err := http.Get(c.Endpoints()["s3"] + "/" + c.Names()["DossierBucket"] + "/" + key)
 	if err != nil {
@@ -275,7 +291,7 @@ func objectExists(t *testing.T, c *cloud.Cloud, key string) bool {
 
 // completeDossier uploads a real PDF for every required document of cand
 // and waits for each to be verified; it returns the PDFs by type.
-func completeDossier(t *testing.T, c *cloud.Cloud, cand candidacy) map[string][]byte {
+func completeDossier(t testing.TB, c *cloud.Cloud, cand candidacy) map[string][]byte {
 	t.Helper()
 	pdfs := map[string][]byte{}
 	for _, d := range getCandidacy(t, c, cand, "fr").Documents {
@@ -299,7 +315,7 @@ func applyAndSubmit(t *testing.T, callID string) (candidacyID, token string) {
 	cand := applyOn(t, lc, callID, application(fmt.Sprintf("osc-%d@example.org", time.Now().UnixNano()), "fr"))
 	completeDossier(t, lc, cand)
 	r := do(t, call{method: "POST", path: "/api/candidacies/" + cand.id + "/submit", token: cand.token})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 	return cand.id, cand.token
 }
 
@@ -315,8 +331,8 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 		}
 	}
 	r := do(t, call{method: "GET", path: "/api/calls?status=open&lang=ar"})
-	expectStatus(t, r, http.StatusOK)
-	r.json(t, &list)
+	mustStatus(t, r, http.StatusOK)
+	jsonOf(t, r, &list)
 	found := false
 	for _, c := range list.Items {
 		found = found || (c.ID == callID && c.Accepting && c.Title == "الترشح للجنة القيادة (اختبار)")
@@ -373,9 +389,9 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 		t.Fatalf("recepisse: %+v", d)
 	}
 	r = do(t, call{method: "POST", path: "/api/candidacies/" + cand.id + "/submit", token: cand.token})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 	var sub candidacyView
-	r.json(t, &sub)
+	jsonOf(t, r, &sub)
 	year := now.Add(-time.Hour).In(calls.Casablanca).Year()
 	if want := fmt.Sprintf("COPIL-%d-0001", year); sub.Reference != want || sub.Status != "submitted" {
 		t.Fatalf("submitted: %s %s, want %s", sub.Reference, sub.Status, want)
@@ -403,7 +419,7 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 	r = do(t, call{method: "PATCH", path: "/api/candidacies/" + cand.id, body: map[string]string{"motivation": strings.Repeat("Nouvelle motivation. ", 5)}, token: cand.token})
 	expectProblem(t, r, http.StatusConflict, "")
 	r = do(t, call{method: "POST", path: "/api/candidacies/" + cand.id + "/withdraw", token: cand.token})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 
 	// The evaluation story starts from here.
 	id, tok := applyAndSubmit(t, callID)
@@ -420,7 +436,7 @@ func TestCandidacyTokenOpensOnlyItsCandidacy(t *testing.T) {
 	}
 	// Through the query string as the private link does.
 	r := do(t, call{method: "GET", path: "/api/candidacies/" + a.id + "?token=" + url.QueryEscape(a.token)})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 	for _, x := range []call{
 		{method: "GET", path: "/api/candidacies/" + a.id, token: b.token},
 		{method: "GET", path: "/api/candidacies/" + a.id},
@@ -437,7 +453,7 @@ func TestCandidacyTokenOpensOnlyItsCandidacy(t *testing.T) {
 	}
 	// Admin routes are not reachable without a JWT.
 	r = do(t, call{method: "GET", path: "/api/admin/calls"})
-	expectStatus(t, r, http.StatusUnauthorized)
+	mustStatus(t, r, http.StatusUnauthorized)
 }
 
 func TestCallDeadlines(t *testing.T) {
@@ -454,7 +470,7 @@ func TestCallDeadlines(t *testing.T) {
 	body["closesAt"] = now.Add(-time.Minute).UTC().Format(time.RFC3339)
 	delete(body, "id")
 	r := do(t, call{method: "PUT", path: "/api/admin/calls/" + callID, body: body, token: token(t, "admin")})
-	expectStatus(t, r, http.StatusOK)
+	mustStatus(t, r, http.StatusOK)
 
 	for _, x := range []call{
 		{method: "POST", path: "/api/calls/" + callID + "/candidacies", body: application("late@example.org", "fr")},
@@ -508,7 +524,7 @@ func TestCandidacyBadInput(t *testing.T) {
 		t.Errorf("bad input changed something: %+v → %+v, %d emails", before, after, len(lc.Mail())-mails)
 	}
 	r := do(t, call{method: "GET", path: "/api/admin/calls/copil-evaluator", token: token(t, "admin")})
-	expectStatus(t, r, http.StatusNotFound)
+	mustStatus(t, r, http.StatusNotFound)
 }
 
 // TestConcurrentSubmissionsThroughTheCloud: 40 associations submit at the
