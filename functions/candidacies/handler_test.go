@@ -229,7 +229,11 @@ func TestBadInputIsRefusedAndStoresNothing(t *testing.T) {
 			r.Body = `{"representative":{"name":"Salma","email":"salma@"}}`
 			return r
 		}(), 400, "representative.email"},
-		{"patch: empty", func() events.APIGatewayV2HTTPRequest { r := with(load(t, "patch.json"), id, token); r.Body = ""; return r }(), 400, ""},
+		{"patch: empty", func() events.APIGatewayV2HTTPRequest {
+			r := with(load(t, "patch.json"), id, token)
+			r.Body = ""
+			return r
+		}(), 400, ""},
 		{"documents: unknown type", func() events.APIGatewayV2HTTPRequest {
 			r := with(load(t, "documents.json"), id, token)
 			r.Body = `{"type":"../../etc/passwd"}`
