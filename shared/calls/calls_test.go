@@ -496,6 +496,15 @@ func TestCheckIsIdempotentAndReplaces(t *testing.T) {
 	if res != calls.CheckVerified || e.bucket.Has(first) || !e.bucket.Has(second) {
 		t.Errorf("replacement: %s; old kept %v, new kept %v", res, e.bucket.Has(first), e.bucket.Has(second))
 	}
+	// A PNG meant to replace the verified statuts: rejected and deleted, the
+	// verified document stays.
+	bad, res := uploadDoc(t, e, id, token, "statuts", []byte("\x89PNG\r\n\x1a\n"))
+	c, call2, _ := e.svc.Open(ctx, id, token)
+	d := c.View(call2, i18n.FR, during).Documents[0]
+	if res != calls.CheckRejected || e.bucket.Has(bad) || !e.bucket.Has(second) || d.Status != calls.DocumentVerified ||
+		!d.ReplacementRejected || d.ReasonKey != calls.ReasonNotPDF || d.Size != int64(len(pdf)+1) {
+		t.Errorf("rejected replacement: %s, view %+v", res, d)
+	}
 	// Keys the portal did not sign are ignored; a stray object under a
 	// known candidacy is deleted.
 	stray := "candidacies/" + id + "/statuts/zzzzzzzzzzzzzzzz.pdf"

@@ -541,7 +541,8 @@ var pdfMagic = []byte("%PDF-")
 // pending upload of a draft becomes its document, verified (size within
 // the limit, %PDF- magic bytes; its SHA-256 recorded for the receipt) or
 // rejected (with a reason; the object deleted). Verified, it replaces the
-// document's previous object, which is deleted. The S3 event may come
+// document's previous object, which is deleted; rejected, it leaves a
+// verified document in place (with the reason, ReplacementRejected in views). The S3 event may come
 // twice: the second finds nothing pending under that key and changes
 // nothing. Objects of a known candidacy that are not its pending upload
 // are deleted (a dossier holds only checked documents); other keys are
@@ -588,9 +589,15 @@ func (s *Service) CheckUpload(ctx context.Context, key string) (CheckResult, err
 		prev := c.Version
 		old := d.Key
 		nd := Document{Type: typ, CheckedAt: now, SignedAt: d.SignedAt}
-		if reason == "" {
+		switch {
+		case reason == "":
 			nd.Status, nd.Key, nd.Size, nd.SHA256 = DocumentVerified, key, size, sum
-		} else {
+		case d.Status == DocumentVerified:
+			// A rejected replacement leaves the verified document in place.
+			nd = d
+			nd.PendingKey, nd.Reason, nd.CheckedAt = "", reason, now
+			old = ""
+		default:
 			nd.Status, nd.Reason = DocumentRejected, reason
 		}
 		c.Documents = slices.Clone(c.Documents)

@@ -145,12 +145,15 @@ type DocumentView struct {
 	MaxBytes int64          `json:"maxBytes"`
 	Status   DocumentStatus `json:"status"`
 	// ReplacementPending: a new upload of a verified document awaits its check.
-	ReplacementPending bool   `json:"replacementPending,omitempty"`
-	Size               int64  `json:"size,omitempty"`
-	SHA256             string `json:"sha256,omitempty"`
-	Reason             string `json:"reason,omitempty"`    // rejection reason in the response's language
-	ReasonKey          string `json:"reasonKey,omitempty"` // rejection reason code
-	CheckedAt          string `json:"checkedAt,omitempty"`
+	ReplacementPending bool `json:"replacementPending,omitempty"`
+	// ReplacementRejected: the last upload meant to replace the verified
+	// document was rejected (Reason says why); the verified one stays.
+	ReplacementRejected bool   `json:"replacementRejected,omitempty"`
+	Size                int64  `json:"size,omitempty"`
+	SHA256              string `json:"sha256,omitempty"`
+	Reason              string `json:"reason,omitempty"`    // rejection reason in the response's language
+	ReasonKey           string `json:"reasonKey,omitempty"` // rejection reason code
+	CheckedAt           string `json:"checkedAt,omitempty"`
 }
 
 // documentStatus is what a document shows: pending while a first upload
@@ -180,8 +183,9 @@ func (c Candidacy) Dossier(call Call, lang i18n.Lang) []DocumentView {
 			if d.Status == DocumentVerified {
 				v.Size, v.SHA256 = d.Size, d.SHA256
 			}
-			if v.Status == DocumentRejected && d.Reason != "" {
+			if d.Reason != "" && (v.Status == DocumentRejected || v.Status == DocumentVerified) {
 				v.ReasonKey, v.Reason = d.Reason, i18n.T(lang, d.Reason, nil)
+				v.ReplacementRejected = v.Status == DocumentVerified
 			}
 			v.CheckedAt = rfc3339(d.CheckedAt)
 		}
