@@ -519,3 +519,135 @@ func TestDossierZipsTheVerifiedDocuments(t *testing.T) {
 	_, err = e.ev.Dossier(ctx, "unknown", "admin-1")
 	wantCode(t, err, apperr.NotFound)
 }
+
+// failingResults fails RecordResult after ok successful calls (a table
+// outage in the middle of a publication).
+type failingResults struct {
+	calls.EvaluationStore
+	mu sync.Mutex
+	ok int
+}
+
+func (f *failingResults) RecordResult(ctx context.Context, r calls.Result, e outbox.Email, s *calls.Selected, m []calls.Membership) error {
+	f.mu.Lock()
+	if f.ok == 0 {
+		f.mu.Unlock()
+		return apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("table down"))
+	}
+	f.ok--
+	f.mu.Unlock()
+	return f.EvaluationStore.RecordResult(ctx, r, e, s, m)
+}
+
+// Many candidacies: one transaction each; an outage in the middle and a
+// failing SES lose nothing and send nothing twice.
+func TestPublishResultsLosesNothing(t *testing.T) {
+	e := newEvEnv(t)
+	ctx := context.Background()
+	call := evCall(t, e, "gt-2024", calls.KindGT, calls.StatusEvaluating)
+	const n = 60
+	for i := 1; i <= n; i++ {
+		c := evCandidacy(t, e, call, i, fmt.Sprintf("Association %02d", i), []i18n.Lang{i18n.FR, i18n.AR}[i%2])
+		outcome := []string{"selected", "reserve", "not_selected"}[i%3]
+		if _, err := e.ev.Decide(ctx, c.ID, calls.DecisionInput{Outcome: outcome}, i18n.FR); err != nil {
+			t.Fatal(err)
+		}
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	e.sender.Fail(true)
+	flaky := &failingResults{EvaluationStore: e.store.Evaluations(), ok: 25}
+	ev := calls.NewEvaluations(e.store.Calls(), flaky, e.files, &outbox.Outbox{Store: e.store.Outbox(), Sender: e.sender, Log: quiet}, quiet)
+	if _, err := ev.PublishResults(ctx, call.ID); !apperr.Is(err, apperr.Unavailable) {
+		t.Fatalf("publish during an outage: %v, want unavailable", err)
+	}
+	if c, _ := e.store.Calls().GetCall(ctx, call.ID); c.Status != calls.StatusResultsPublished {
+		t.Fatalf("call %s", c.Status)
+	}
+	flaky.ok = n
+	pv, err := ev.PublishResults(ctx, call.ID)
+	if err != nil || pv.Notified != n-25 || pv.Already != 25 || pv.Selected != n/3 {
+		t.Fatalf("publish again = %+v, %v", pv, err)
+	}
+	// SES was down: every outcome email waits in the outbox, one per candidacy.
+	perRef := map[string]int{}
+	cursor := ""
+	for {
+		page, next, err := e.store.Outbox().ListPending(ctx, 100, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page {
+			if m.Kind == calls.KindOutcomeEmail {
+				perRef[m.RefID]++
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if len(perRef) != n {
+		t.Fatalf("%d candidacies have a pending outcome email, want %d", len(perRef), n)
+	}
+	for ref, k := range perRef {
+		if k != 1 {
+			t.Errorf("%s: %d outcome emails", ref, k)
+		}
+	}
+	if sel, _ := e.store.Evaluations().SelectedOf(ctx, call.ID); len(sel) != n/3 {
+		t.Errorf("%d selected published, want %d", len(sel), n/3)
+	}
+	if m, _ := e.store.Evaluations().MembersOf(ctx, "transparence"); len(m) != n/3 {
+		t.Errorf("%d members, want %d", len(m), n/3)
+	}
+}
+
+// BenchmarkPublishResults measures publishing the results of a call of 40
+// candidacies (the 2019 call had 38 dossiers): one transaction per candidacy.
+func BenchmarkPublishResults(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		e := newEvEnv(b)
+		ctx := context.Background()
+		call := evCall(b, e, "copil-2024", calls.KindCopil, calls.StatusEvaluating)
+		for i := 1; i <= 40; i++ {
+			c := evCandidacy(b, e, call, i, fmt.Sprintf("Association %02d", i), i18n.FR)
+			if _, err := e.ev.Decide(ctx, c.ID, calls.DecisionInput{Outcome: "not_selected"}, i18n.FR); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if pv, err := e.ev.PublishResults(ctx, call.ID); err != nil || pv.Notified != 40 {
+			b.Fatalf("%+v %v", pv, err)
+		}
+	}
+}
+
+// BenchmarkRanking measures the ranking of 40 candidacies with 3 evaluators each.
+func BenchmarkRanking(b *testing.B) {
+	e := newEvEnv(b)
+	ctx := context.Background()
+	call := evCall(b, e, "copil-2024", calls.KindCopil, calls.StatusClosed)
+	var ids []string
+	for i := 1; i <= 40; i++ {
+		c := evCandidacy(b, e, call, i, fmt.Sprintf("Association %02d", i), i18n.FR)
+		if _, err := e.ev.Assign(ctx, c.ID, "admin", calls.AssignInput{Evaluators: []string{"eval-1", "eval-2", "eval-3"}}); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	setStatus(b, e, call.ID, calls.StatusEvaluating)
+	for i, id := range ids {
+		for _, sub := range []string{"eval-1", "eval-2", "eval-3"} {
+			if _, err := e.ev.Score(ctx, sub, id, scores(i%21, i%11), i18n.FR); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		if rk, err := e.ev.Ranking(ctx, call.ID); err != nil || len(rk.Items) != 40 {
+			b.Fatal(err)
+		}
+	}
+}
