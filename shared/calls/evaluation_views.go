@@ -212,4 +212,3 @@ func outcomeMessage(c Candidacy, call Call) mail.Message {
 		{Text: verdict},
 	}, Footer: footerFR}
 }
-
