@@ -150,6 +150,12 @@ func TestAdminRoutes(t *testing.T) {
 		{"assign: unknown candidacy", load(t, "assign.json", "zzzzzzzzzzzzzzzzzzzzzzzzzz"), 404, "problem"},
 		{"decide: bad outcome", with(load(t, "decision.json", a), func(r *events.APIGatewayV2HTTPRequest) { r.Body = `{"outcome":"winner"}` }), 400, "outcome"},
 		{"publish before deciding", load(t, "results.json", e.call.ID), 409, "COPIL-"},
+		{"get: unknown candidacy", load(t, "get.json", "zzzzzzzzzzzzzzzzzzzzzzzzzz"), 404, "problem"},
+		{"ranking: unknown call", load(t, "ranking.json", "nope-call"), 404, "problem"},
+		{"export: unknown call", load(t, "export.json", "NOPE"), 404, "problem"},
+		{"dossier: unknown candidacy", load(t, "dossier.json", "x"), 404, "problem"},
+		{"publish: unknown call", load(t, "results.json", "nope-call"), 404, "problem"},
+		{"decide: no body", with(load(t, "decision.json", a), func(r *events.APIGatewayV2HTTPRequest) { r.Body = "" }), 400, "problem"},
 		// Accepted.
 		{"list", load(t, "list.json", e.call.ID), 200, b},
 		{"assign", load(t, "assign.json", a), 200, "5a1c3f0e-2b4d-4e6f-8a9b-0c1d2e3f4a5b"},
