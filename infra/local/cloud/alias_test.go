@@ -22,6 +22,7 @@ Resources:
         Variables:
           EXPORT_BUCKET: !Sub espace-osc-dossiers-${Stage}-${AWS::AccountId}
           STAGE: !Ref Stage
+          UPLOAD_ORIGIN: !Sub https://espace-osc-dossiers-${Stage}-${AWS::AccountId}.s3.${AWS::Region}.amazonaws.com
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -29,10 +30,12 @@ Resources:
 	c := &Cloud{tpl: tpl}
 	names := c.localNames()
 	aliases := bucketAliases(tpl, names)
+	addEndpointAliases(aliases, "http://127.0.0.1:41234")
 	fn, _ := tpl.Function("Fn")
 	cases := []struct{ env, want string }{
 		{"EXPORT_BUCKET", names["DossierBucket"]},
 		{"STAGE", LocalStage},
+		{"UPLOAD_ORIGIN", "http://127.0.0.1:41234"},
 	}
 	for _, tc := range cases {
 		got, err := fn.Env[tc.env].Resolve(func(n string) (string, bool) { v, ok := names[n]; return v, ok })

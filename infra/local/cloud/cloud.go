@@ -209,6 +209,7 @@ func (c *Cloud) start(ctx context.Context) error {
 	}
 	c.names = c.localNames()
 	c.aliases = bucketAliases(c.tpl, c.names)
+	addEndpointAliases(c.aliases, c.s3.url)
 	for _, t := range c.tpl.Tables {
 		if err := c.dynamo.ensureTable(t, c.names[t.LogicalID]); err != nil {
 			return err
@@ -381,6 +382,17 @@ func bucketAliases(tpl *template.Template, names map[string]string) map[string]s
 		}
 	}
 	return out
+}
+
+// addEndpointAliases maps each deployed bucket's virtual-hosted endpoint
+// origin (https://<bucket>.s3.<region>.amazonaws.com, where presigned POSTs
+// go in AWS) to the local S3 endpoint, which serves every bucket path-style.
+func addEndpointAliases(aliases map[string]string, s3URL string) {
+	for deployed := range aliases {
+		if !strings.HasPrefix(deployed, "https://") {
+			aliases["https://"+deployed+".s3."+Region+".amazonaws.com"] = s3URL
+		}
+	}
 }
 
 // envValue resolves a function's environment value. There is no Cognito

@@ -20,6 +20,8 @@ func TestEnvWithoutManagedLogin(t *testing.T) {
 	}
 	c := &Cloud{tpl: tpl, url: "http://127.0.0.1:8080"}
 	c.names = c.localNames()
+	c.aliases = bucketAliases(tpl, c.names)
+	addEndpointAliases(c.aliases, "http://127.0.0.1:41234")
 	fn, ok := tpl.Function("PortalFunction")
 	if !ok {
 		t.Fatal("no PortalFunction in template.yaml")
@@ -28,6 +30,8 @@ func TestEnvWithoutManagedLogin(t *testing.T) {
 		{"AUTH_DOMAIN", ""},
 		{"AUTH_CLIENT_ID", UserPoolApp},
 		{"PORTAL_ORIGIN", "http://127.0.0.1:8080"},
+		// The bucket's virtual-hosted origin becomes the local S3 endpoint.
+		{"UPLOAD_ORIGIN", "http://127.0.0.1:41234"},
 	} {
 		v, ok := fn.Env[tc.env]
 		if !ok {
@@ -37,6 +41,9 @@ func TestEnvWithoutManagedLogin(t *testing.T) {
 		got, err := c.envValue(v)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.env, err)
+		}
+		if local, ok := c.aliases[got]; ok {
+			got = local
 		}
 		if got != tc.want {
 			t.Errorf("%s = %q, want %q", tc.env, got, tc.want)
