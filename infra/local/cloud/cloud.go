@@ -73,10 +73,10 @@ type Cloud struct {
 	listener net.Listener
 	server   *http.Server
 
-	names     map[string]string // Ref name -> local value
+	names map[string]string // Ref name -> local value
 	// aliases maps a bucket's deployed name, as a function's env may spell
 	// it with !Sub (espace-osc-dossiers-dev-<account>), to its local name.
-	aliases map[string]string
+	aliases   map[string]string
 	functions map[string]*function
 	gateway   *gateway
 	auth      *authority
