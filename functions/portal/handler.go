@@ -46,6 +46,7 @@ var pages = [][]string{
 	{"observations", "nouvelle"},
 	{"observations", "*"},
 	{"admin"},
+	{"evaluation"},
 }
 
 // Handler serves the portal.

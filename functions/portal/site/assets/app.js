@@ -7,6 +7,7 @@ import * as links from './pages/links.js';
 import * as observe from './pages/observe.js';
 import * as followup from './pages/followup.js';
 import * as admin from './pages/admin.js';
+import * as evaluator from './pages/evaluator.js';
 import * as notfound from './pages/notfound.js';
 
 // Route patterns after the language segment; '*' captures one segment.
@@ -19,6 +20,7 @@ const routes = [
   { pattern: ['observations', 'nouvelle'], page: observe, nav: 'observe' },
   { pattern: ['observations', '*'], page: followup, nav: 'observe' },
   { pattern: ['admin'], page: admin, nav: 'admin' },
+  { pattern: ['evaluation'], page: evaluator, nav: 'evaluation' },
 ];
 
 function resolve(pathname) {

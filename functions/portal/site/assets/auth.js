@@ -41,12 +41,14 @@ async function challengeOf(verifier) {
   return base64url(new Uint8Array(digest));
 }
 
-// The callback and sign-out addresses, as registered on the app client.
-const redirectURI = () => `${location.origin}/${lang}/admin`;
+// The callback and sign-out addresses, as registered on the app client: the
+// back-office page (admin or evaluation) that started the sign-in.
+const pages = new Set(['admin', 'evaluation']);
+const redirectURI = (page) => `${location.origin}/${lang}/${pages.has(page) ? page : 'admin'}`;
 const logoutURI = () => `${location.origin}/${lang}/`;
 
-// signIn sends the browser to managed login.
-export async function signIn() {
+// signIn sends the browser to managed login, which comes back to page.
+export async function signIn(page = 'admin') {
   const state = random();
   const verifier = random();
   sessionStorage.setItem(pendingKey, JSON.stringify({ state, verifier }));
@@ -54,7 +56,7 @@ export async function signIn() {
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: clientId,
-    redirect_uri: redirectURI(),
+    redirect_uri: redirectURI(page),
     scope: 'openid email',
     state,
     code_challenge: await challengeOf(verifier),
@@ -71,7 +73,7 @@ export function returning(query) {
 
 // completeSignIn exchanges the code of query for tokens and returns the ID
 // token. Each code and state serve once. Throws SignInError.
-export async function completeSignIn(query, signal) {
+export async function completeSignIn(query, signal, page = 'admin') {
   let pending = null;
   try {
     pending = JSON.parse(sessionStorage.getItem(pendingKey) || 'null');
@@ -90,7 +92,7 @@ export async function completeSignIn(query, signal) {
         grant_type: 'authorization_code',
         client_id: clientId,
         code: query.get('code') || '',
-        redirect_uri: redirectURI(),
+        redirect_uri: redirectURI(page),
         code_verifier: pending.verifier,
       }),
       credentials: 'omit',

@@ -1,216 +1,31 @@
-// Administration: news, useful links and observations through the admin API
-// (Authorization: Bearer). In AWS administrators and evaluators sign in
-// through Cognito managed login (auth.js); a pasted token, or the local
-// cloud's token, works too. The token lives in sessionStorage (this tab only).
+// Administration: news, useful links, observations, events and calls
+// through the admin API (Authorization: Bearer). Signing in is
+// admin-session.js's; events and calls have their own modules.
 import { h, paragraphs } from '../dom.js';
 import { t, formatDate, formatDateTime } from '../i18n.js';
-import { api, query, ApiError } from '../api.js';
-import { field, control, clearErrors, showErrors, showMessage } from '../forms.js';
-import * as auth from '../auth.js';
+import { query } from '../api.js';
+import { field, control } from '../forms.js';
 import { statuses } from './followup.js';
-
-const tokenKey = 'espaceosc.adminToken';
-// hostedKey marks a token from managed login: signing out also ends that session.
-const hostedKey = 'espaceosc.adminHosted';
-// messageKey carries a sign-in message across the page's clean-up navigation.
-const messageKey = 'espaceosc.adminMessage';
-const jwtShape = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+import { signedIn, tabs } from './admin-session.js';
+import { editor, failure } from './admin-kit.js';
+import { eventsPanel } from './admin-events.js';
+import { callsPanel } from './admin-calls.js';
 
 export async function render(main, ctx) {
   ctx.setTitle(t('admin.title'));
   const root = h('div');
   main.append(h('h1', null, t('admin.title')), root);
   ctx.focusHeading();
-  if (auth.returning(ctx.query)) {
-    root.replaceChildren(h('p', { class: 'loading', role: 'status' }, t('admin.signin_progress')));
-    await finishSignIn(ctx);
-    return;
-  }
-  const message = sessionStorage.getItem(messageKey);
-  sessionStorage.removeItem(messageKey);
-  const token = sessionStorage.getItem(tokenKey);
-  if (token && auth.expired(token)) {
-    forget();
-    showLogin(root, ctx, t('admin.expired'));
-  } else if (token) {
-    showConsole(root, ctx, token);
-  } else {
-    showLogin(root, ctx, message ? t(message) : undefined);
-  }
-}
-
-// finishSignIn trades managed login's code for the ID token, then shows the
-// page again without the code and state in its address.
-async function finishSignIn(ctx) {
-  try {
-    const token = await auth.completeSignIn(ctx.query, ctx.signal);
-    sessionStorage.setItem(tokenKey, token);
-    sessionStorage.setItem(hostedKey, '1');
-  } catch (err) {
-    if (err?.name === 'AbortError') return;
-    sessionStorage.setItem(messageKey, err?.key || 'admin.signin_failed');
-  }
-  const url = new URL(location.href);
-  for (const k of ['code', 'state', 'error', 'error_description']) url.searchParams.delete(k);
-  ctx.navigate(url.pathname + url.search + url.hash, { replace: true });
-}
-
-function forget() {
-  sessionStorage.removeItem(tokenKey);
-  sessionStorage.removeItem(hostedKey);
-}
-
-function showLogin(root, ctx, message) {
-  const summary = h('div', { class: 'alert', role: 'alert', tabindex: '-1' });
-  const local = h('button', { type: 'button', class: 'secondary' }, t('admin.token_local'));
-  local.hidden = true;
-  const form = h('form', { class: 'narrow', novalidate: true },
-    auth.enabled ? null : summary,
-    field({ name: 'token', label: t('admin.token'), type: 'password', hint: t('admin.token_help'), required: true,
-      attrs: { autocomplete: 'off', spellcheck: 'false', dir: 'ltr' } }),
-    h('div', { class: 'button-row' }, h('button', { type: 'submit' }, t('admin.token_save')), local));
-  if (auth.enabled) {
-    // Managed login first; the pasted token stays available, folded away.
-    const signIn = h('button', { type: 'button', id: 'signin' }, t('admin.signin'));
-    signIn.addEventListener('click', () => {
-      signIn.disabled = true;
-      auth.signIn().catch(() => {
-        signIn.disabled = false;
-        showMessage(summary, t('admin.signin_failed'));
-      });
-    });
-    root.replaceChildren(
-      h('div', { class: 'narrow' }, summary, h('p', null, t('admin.signin_help')), h('div', { class: 'button-row' }, signIn)),
-      h('details', { class: 'narrow' }, h('summary', null, t('admin.token_other')), form));
-  } else {
-    root.replaceChildren(form);
-  }
-  if (message) showMessage(summary, message);
-
-  const login = (token) => {
-    sessionStorage.setItem(tokenKey, token);
-    sessionStorage.removeItem(hostedKey);
-    showConsole(root, ctx, token);
-  };
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const token = control(form, 'token').value.trim();
-    if (!token) {
-      showErrors(form, summary, { token: t('obs.required') });
-      return;
-    }
-    login(token);
-  });
-  // The local cloud issues admin tokens at /_local/token; in AWS that path
-  // does not exist (and managed login is there: no need to ask).
-  if (auth.enabled) return;
-  localToken(ctx.signal).then((token) => {
-    if (!token) return;
-    local.hidden = false;
-    local.addEventListener('click', async () => {
-      const fresh = (await localToken(ctx.signal)) || token;
-      login(fresh);
-    });
-  });
-}
-
-async function localToken(signal) {
-  try {
-    const res = await fetch('/_local/token?role=admin', { cache: 'no-store', signal });
-    if (!res.ok || !(res.headers.get('content-type') || '').startsWith('text/plain')) return '';
-    const body = (await res.text()).trim();
-    return jwtShape.test(body) ? body : '';
-  } catch {
-    return '';
-  }
-}
-
-function showConsole(root, ctx, token) {
-  const hosted = sessionStorage.getItem(hostedKey) === '1';
-  const call = async (method, path, body) => {
-    if (auth.expired(token)) {
-      forget();
-      showLogin(root, ctx, t('admin.expired'));
-      throw new ApiError(401, null);
-    }
-    try {
-      return await api(method, path, { body, token, signal: ctx.signal });
-    } catch (err) {
-      if (err.status === 401 || err.status === 403) {
-        forget();
-        const key = err.status === 403 ? 'admin.forbidden' : (hosted ? 'admin.expired' : 'admin.unauthorized');
-        showLogin(root, ctx, t(key));
-      }
-      throw err;
-    }
-  };
-  const logout = h('button', { type: 'button', class: 'secondary' }, t('admin.logout'));
-  logout.addEventListener('click', () => {
-    forget();
-    if (hosted && auth.enabled) location.assign(auth.signOutURL());
-    else showLogin(root, ctx);
-  });
-  const tabs = [
+  await signedIn(root, ctx, 'admin', (box, call) => tabs(box, call, [
     ['news', 'admin.tab_news', newsPanel],
     ['links', 'admin.tab_links', linksPanel],
     ['obs', 'admin.tab_obs', observationsPanel],
-  ];
-  const panel = h('div', { role: 'tabpanel', id: 'admin-panel', tabindex: '0' });
-  const buttons = tabs.map(([id, label]) => h('button', {
-    type: 'button', role: 'tab', id: `tab-${id}`, 'aria-controls': 'admin-panel', 'aria-selected': 'false', tabindex: '-1',
-  }, t(label)));
-  const select = (i, focus) => {
-    buttons.forEach((b, j) => {
-      b.setAttribute('aria-selected', String(i === j));
-      b.setAttribute('tabindex', i === j ? '0' : '-1');
-    });
-    panel.setAttribute('aria-labelledby', buttons[i].id);
-    if (focus) buttons[i].focus();
-    tabs[i][2](panel, call).catch(() => {});
-  };
-  buttons.forEach((b, i) => {
-    b.addEventListener('click', () => select(i, false));
-    b.addEventListener('keydown', (e) => {
-      const rtl = document.documentElement.dir === 'rtl';
-      const next = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[e.key];
-      if (next) {
-        e.preventDefault();
-        select((i + next + buttons.length) % buttons.length, true);
-      } else if (e.key === 'Home' || e.key === 'End') {
-        e.preventDefault();
-        select(e.key === 'Home' ? 0 : buttons.length - 1, true);
-      }
-    });
-  });
-  root.replaceChildren(
-    whoami(token),
-    h('div', { class: 'button-row' }, logout),
-    h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('admin.title') }, buttons),
-    panel);
-  select(0, false);
+    ['events', 'admev.tab', eventsPanel],
+    ['calls', 'admcall.tab', callsPanel],
+  ], t('admin.title')));
 }
 
 // ------------------------------------------------------------------ helpers
-
-const groupNames = { admins: 'admin.group_admins', evaluators: 'admin.group_evaluators' };
-
-// whoami says who is signed in and in which groups, from the token's claims.
-function whoami(token) {
-  const c = auth.claims(token);
-  const email = typeof c.email === 'string' ? c.email : '';
-  const groups = Array.isArray(c['cognito:groups']) ? c['cognito:groups'].map(String) : [];
-  if (!email && !groups.length) return null;
-  const names = groups.map((g) => (groupNames[g] ? t(groupNames[g]) : g));
-  return h('p', { class: 'meta', id: 'whoami' },
-    email ? h('span', null, t('admin.signed_in', { email })) : null,
-    email ? ' · ' : null,
-    h('span', null, t('admin.groups', { groups: names.length ? names.join(', ') : t('admin.no_group') })));
-}
-
-function failure(statusLine, err) {
-  if (err?.name === 'AbortError' || err?.status === 401 || err?.status === 403) return;
-  statusLine.textContent = err?.status === 0 ? t('error.network') : (err?.problem?.detail || t('error.generic'));
-}
 
 function toLocalInput(iso) {
   if (!iso) return '';
@@ -223,32 +38,6 @@ function fromLocalInput(v) {
   if (!v) return undefined;
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-// editor shows a form in box; save(body) sends it, field errors land next
-// to the fields, and done() runs after a success.
-function editor(box, title, fields, read, save, done) {
-  const summary = h('div', { class: 'alert', role: 'alert', tabindex: '-1' });
-  const cancel = h('button', { type: 'button', class: 'secondary' }, t('admin.cancel'));
-  const heading = h('h2', { tabindex: '-1' }, title);
-  const form = h('form', { class: 'panel', novalidate: true }, heading, summary, fields,
-    h('div', { class: 'button-row' }, h('button', { type: 'submit' }, t('admin.save')), cancel));
-  box.replaceChildren(form);
-  heading.focus();
-  cancel.addEventListener('click', () => box.replaceChildren());
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form, summary);
-    try {
-      await save(read(form));
-      box.replaceChildren();
-      done();
-    } catch (err) {
-      if (err?.name === 'AbortError' || err?.status === 401 || err?.status === 403) return;
-      if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
-      else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
-    }
-  });
 }
 
 const langOptions = () => [['fr', t('admin.lang_fr')], ['ar', t('admin.lang_ar')]];

@@ -1,0 +1,262 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// The back office in a browser: events (create with a custom question,
+// publish, check in at the door, export) and the evaluators' score form.
+
+var casablanca = func() *time.Location {
+	loc, err := time.LoadLocation("Africa/Casablanca")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// localInput is t as a datetime-local value in Casablanca time.
+func localInput(t time.Time) string { return t.In(casablanca).Format("2006-01-02T15:04") }
+
+// acceptDialogs accepts every confirm() the page opens.
+func acceptDialogs(ctx context.Context) {
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+}
+
+// both takes a screenshot at phone size, then at desktop size, and returns to the phone.
+func both(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	screenshot(t, ctx, name+"-390.png")
+	run(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
+	screenshot(t, ctx, name+"-1280.png")
+	run(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844))
+}
+
+// publicEventListed pages through the public list of events looking for id.
+func publicEventListed(t *testing.T, id string) bool {
+	t.Helper()
+	cursor := ""
+	for range 50 {
+		r := do(t, call{method: "GET", path: "/api/events?lang=fr&limit=50&cursor=" + url.QueryEscape(cursor)})
+		expectStatus(t, r, http.StatusOK)
+		var page struct {
+			Items      []struct{ ID string }
+			NextCursor string
+		}
+		r.json(t, &page)
+		for _, it := range page.Items {
+			if it.ID == id {
+				return true
+			}
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			return false
+		}
+	}
+	return false
+}
+
+func TestPortalAdminEventCheckIn(t *testing.T) {
+	ctx, consoleProblems := portalBrowser(t)
+	acceptDialogs(ctx)
+	start := time.Now().Add(10 * 24 * time.Hour).In(casablanca).Truncate(time.Hour)
+	opens := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+	id := fmt.Sprintf("portal-atelier-%d", time.Now().UnixNano()%1e9)
+	title := "Atelier budgets participatifs " + id
+	row := `li[data-event="` + id + `"]`
+	rowX := `//li[@data-event="` + id + `"]`
+
+	run(t, ctx, "sign in and open the events tab",
+		chromedp.Navigate(lc.URL()+"/fr/admin"),
+		chromedp.WaitVisible(`form button.secondary`),
+		chromedp.Click(`form button.secondary`),
+		chromedp.WaitVisible(`#tab-events`),
+		chromedp.Click(`#tab-events`),
+		chromedp.WaitVisible(`//button[text()="Nouvel événement"]`),
+		chromedp.Click(`//button[text()="Nouvel événement"]`),
+		chromedp.WaitVisible(`#admin-panel form [data-field="title.fr"] input`))
+	f := `#admin-panel form `
+	run(t, ctx, "fill the event form",
+		chromedp.SendKeys(f+`[data-field="id"] input`, id),
+		chromedp.SetValue(f+`[data-field="kind"] select`, "workshop"),
+		chromedp.SendKeys(f+`[data-field="title.fr"] input`, title),
+		chromedp.SendKeys(f+`[data-field="title.ar"] input`, "ورشة الميزانيات التشاركية"),
+		chromedp.SendKeys(f+`[data-field="description.fr"] textarea`, "Méthodes et outils pour les associations."),
+		chromedp.SetValue(f+`[data-field="startsAt"] input`, localInput(start)),
+		chromedp.SetValue(f+`[data-field="endsAt"] input`, localInput(start.Add(3*time.Hour))),
+		chromedp.SendKeys(f+`[data-field="venue.address"] input`, "12 rue Tarik Ibn Ziad"),
+		chromedp.SendKeys(f+`[data-field="venue.city"] input`, "Casablanca"),
+		chromedp.SendKeys(f+`[data-field="capacity"] input`, "30"),
+		chromedp.SetValue(f+`[data-field="registrationOpensAt"] input`, localInput(opens)),
+		chromedp.SetValue(f+`[data-field="registrationClosesAt"] input`, localInput(start.Add(-24*time.Hour))),
+		chromedp.Click(`//button[text()="Ajouter une question"]`),
+		chromedp.WaitVisible(f+`[data-q="type"]`),
+		chromedp.SetValue(f+`[data-q="type"]`, "single_choice"),
+		chromedp.SendKeys(f+`[data-q="label-fr"]`, "Vous venez en tant que"),
+		chromedp.SendKeys(f+`[data-q="label-ar"]`, "تحضرون بصفتكم"),
+		chromedp.Click(f+`[data-q="required"]`),
+		chromedp.Click(`//button[text()="Ajouter un choix"]`),
+		chromedp.Click(`//button[text()="Ajouter un choix"]`),
+		chromedp.SendKeys(`(//input[@data-o="label-fr"])[1]`, "Association"),
+		chromedp.SendKeys(`(//input[@data-o="label-ar"])[1]`, "جمعية"),
+		chromedp.SendKeys(`(//input[@data-o="label-fr"])[2]`, "Citoyen"),
+		chromedp.SendKeys(`(//input[@data-o="label-ar"])[2]`, "مواطن"))
+	both(t, ctx, "admin-event-form")
+	run(t, ctx, "save the draft, then publish it",
+		chromedp.Click(f+`button[type="submit"]`),
+		chromedp.WaitVisible(row+` .badge.draft`),
+		chromedp.Click(row+` button:not(.secondary):not(.danger)`),
+		chromedp.WaitVisible(row+` .badge.published`))
+
+	// The public API lists it, with the question, at the Casablanca times entered.
+	r := do(t, call{method: "GET", path: "/api/events/" + id + "?lang=fr"})
+	expectStatus(t, r, http.StatusOK)
+	var ev struct {
+		Title, StartsAt string
+		Questions       []struct {
+			ID, Type string
+			Required bool
+			Options  []struct{ ID string }
+		}
+	}
+	r.json(t, &ev)
+	if ev.Title != title || ev.StartsAt != start.UTC().Format(time.RFC3339) {
+		t.Errorf("public event title %q starts %q, want %q at %s", ev.Title, ev.StartsAt, title, start.UTC().Format(time.RFC3339))
+	}
+	if len(ev.Questions) != 1 || ev.Questions[0].Type != "single_choice" || !ev.Questions[0].Required || len(ev.Questions[0].Options) != 2 {
+		t.Fatalf("public event questions: %s", r.body)
+	}
+	if !publicEventListed(t, id) {
+		t.Errorf("the public list lacks %s", id)
+	}
+
+	// A registrant (through the API) is checked in at the door by code, once.
+	q := ev.Questions[0]
+	r = do(t, call{method: "POST", path: "/api/events/" + id + "/registrations", body: map[string]any{
+		"fullName": "Nadia Berrada", "email": fmt.Sprintf("nadia-%d@example.ma", time.Now().UnixNano()), "lang": "fr", "consent": true,
+		"answers": map[string]any{q.ID: q.Options[0].ID},
+	}})
+	expectStatus(t, r, http.StatusCreated)
+	var rc receipt
+	r.json(t, &rc)
+	code := strings.ToLower(rc.Code[:4]) + "-" + strings.ToLower(rc.Code[4:]) // as someone would type it
+	run(t, ctx, "check in by code",
+		chromedp.Click(rowX+`//button[text()="Accueil (présences)"]`),
+		chromedp.WaitVisible(row+` input.big-input`),
+		chromedp.SendKeys(row+` input.big-input`, code),
+		chromedp.Click(row+` .checkin button[type="submit"]`),
+		chromedp.WaitVisible(row+` .checkin-result.success`))
+	if got := textOf(t, ctx, row+` .checkin-result`); !strings.Contains(got, "Nadia Berrada") || !strings.Contains(got, "Présents au total : 1") {
+		t.Errorf("check-in says %q", got)
+	}
+	run(t, ctx, "check in twice",
+		chromedp.SendKeys(row+` input.big-input`, code),
+		chromedp.Click(row+` .checkin button[type="submit"]`),
+		chromedp.WaitVisible(row+` .checkin-result.alert`))
+	if got := textOf(t, ctx, row+` .checkin-result`); !strings.Contains(got, "Déjà enregistré") {
+		t.Errorf("second check-in says %q", got)
+	}
+	both(t, ctx, "admin-checkin")
+	if got := adminEvent(t, id)["attended"]; got != float64(1) {
+		t.Errorf("attended = %v, want 1", got)
+	}
+
+	// Registrations by status, and the CSV export behind its short-lived link.
+	run(t, ctx, "list the registrations",
+		chromedp.Click(rowX+`//button[text()="Inscriptions"]`),
+		chromedp.WaitVisible(rowX+`//li[contains(@class,"admin-row")]//span[text()="Nadia Berrada"]`),
+		chromedp.Click(rowX+`//button[text()="Exporter (CSV)"]`),
+		chromedp.WaitVisible(row+` a[target="_blank"]`))
+	link := attrOf(t, ctx, row+` a[target="_blank"]`, "href")
+	if csv := string(getURL(t, link)); !strings.Contains(csv, "Nadia Berrada") {
+		t.Errorf("the export lacks the registrant: %q", csv)
+	}
+
+	if problems := consoleProblems(); len(problems) > 0 {
+		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+func TestPortalEvaluatorScores(t *testing.T) {
+	now := time.Now()
+	admin := tokenFor(t, lc, "admin", "")
+	callID := createOpenCall(t, lc, callBody(fmt.Sprintf("portal-eval-%d", now.UnixNano()%1e9), now.Add(-time.Hour), now.Add(30*24*time.Hour)))
+	cand := applySubmitOn(t, lc, callID, "جمعية الأمل للحكامة", fmt.Sprintf("amal-%d@example.org", now.UnixNano()), "ar", nil)
+	setCallStatus(t, lc, admin, callID, "closed")
+	r := do(t, call{method: "POST", path: "/api/admin/candidacies/" + cand.id + "/assignments", body: map[string]any{"evaluators": []string{"local-evaluator"}}, token: admin})
+	expectStatus(t, r, http.StatusOK)
+	setCallStatus(t, lc, admin, callID, "evaluating")
+
+	ctx, consoleProblems := portalBrowser(t)
+	row := `li[data-candidacy="` + cand.id + `"]`
+	run(t, ctx, "sign in as the local evaluator",
+		chromedp.Navigate(lc.URL()+"/ar/evaluation"),
+		chromedp.WaitVisible(`form button.secondary`),
+		chromedp.Click(`form button.secondary`),
+		chromedp.WaitVisible(row))
+	if got := textOf(t, ctx, "#whoami"); !strings.Contains(got, "local-evaluator") {
+		t.Errorf("signed-in line = %q", got)
+	}
+	both(t, ctx, "evaluator-list")
+	run(t, ctx, "open the dossier",
+		chromedp.Click(row+` button`),
+		chromedp.WaitVisible(`#score-form [data-criterion="experience"] input`),
+		chromedp.WaitVisible(`ul.documents a[target="_blank"]`))
+	if got := textOf(t, ctx, "main h2"); got != "جمعية الأمل للحكامة" {
+		t.Errorf("dossier heading = %q", got)
+	}
+	// A score above the maximum is refused next to its field, nothing sent.
+	run(t, ctx, "score out of range",
+		chromedp.SendKeys(`#score-form [data-criterion="experience"] input`, "25"),
+		chromedp.SendKeys(`#score-form [data-criterion="plan"] input`, "15"),
+		chromedp.SendKeys(`#score-form [data-criterion="plan"] textarea`, "خطة عمل واضحة وقابلة للقياس."),
+		chromedp.Click(`#score-form button[type="submit"]`),
+		chromedp.WaitVisible(`#score-form [data-criterion="experience"] input[aria-invalid="true"]`))
+	run(t, ctx, "score within range",
+		chromedp.SetValue(`#score-form [data-criterion="experience"] input`, "16"),
+		chromedp.Click(`#score-form button[type="submit"]`),
+		chromedp.WaitVisible(`//form[@id="score-form"]//p[@role="status" and text()="تم حفظ النقط."]`))
+	both(t, ctx, "evaluator-scored")
+
+	r = do(t, call{method: "GET", path: "/api/admin/candidacies/" + cand.id, token: admin})
+	expectStatus(t, r, http.StatusOK)
+	var v struct {
+		Evaluations []struct {
+			Evaluator, Status string
+			Scores            []struct {
+				Criterion, Comment string
+				Score              int
+			}
+		}
+		Total *float64
+	}
+	r.json(t, &v)
+	if len(v.Evaluations) != 1 || v.Evaluations[0].Evaluator != "local-evaluator" || v.Evaluations[0].Status != "scored" || len(v.Evaluations[0].Scores) != 2 {
+		t.Fatalf("evaluations after the UI: %s", r.body)
+	}
+	// experience 16/20 weight 40, plan 15/20 weight 60: 32 + 45.
+	if v.Total == nil || *v.Total != 77 {
+		t.Errorf("weighted total = %v, want 77", v.Total)
+	}
+
+	if problems := consoleProblems(); len(problems) > 0 {
+		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
+	}
+}
