@@ -71,14 +71,46 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// ParseUploadOrigin reads UPLOAD_ORIGIN, the origin presigned POSTs of the
+// dossier bucket go to (https, or http on a loopback host for the local
+// cloud). Empty means the page uploads nothing.
+func ParseUploadOrigin(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return "", fmt.Errorf("UPLOAD_ORIGIN %q: %w", v, err)
+	}
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
+		return "", fmt.Errorf("UPLOAD_ORIGIN %q: want an origin, nothing more", v)
+	case u.Scheme == "https" && hostRE.MatchString(host):
+	case u.Scheme == "http" && isLoopback(host):
+	default:
+		return "", fmt.Errorf("UPLOAD_ORIGIN %q: want an https origin", v)
+	}
+	origin := u.Scheme + "://" + host
+	if p := u.Port(); p != "" {
+		origin += ":" + p
+	}
+	return origin, nil
+}
+
 // contentSecurityPolicy allows nothing from outside the origin and no inline
 // script or style. With the hosted sign-in, the page also calls the token
 // endpoint of the login domain (connect-src); going to its sign-in and
-// sign-out pages is a navigation, which the policy does not restrict.
-func contentSecurityPolicy(a Auth) string {
+// sign-out pages is a navigation, which the policy does not restrict. With
+// an upload origin, the candidacy page posts documents to the bucket there.
+func contentSecurityPolicy(a Auth, uploadOrigin string) string {
 	connect := "'self'"
 	if a.Enabled() {
 		connect += " " + a.Origin
+	}
+	if uploadOrigin != "" {
+		connect += " " + uploadOrigin
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 		"font-src 'self'; connect-src " + connect + "; object-src 'none'; base-uri 'none'; form-action 'self'; " +

@@ -45,6 +45,12 @@ var pages = [][]string{
 	{"liens"},
 	{"observations", "nouvelle"},
 	{"observations", "*"},
+	{"evenements"},
+	{"evenements", "*"},
+	{"registrations", "*"},
+	{"candidatures"},
+	{"candidatures", "appels", "*"},
+	{"candidatures", "*"},
 	{"admin"},
 	{"evaluation"},
 }
@@ -58,7 +64,7 @@ type Handler struct {
 
 // NewHandler builds the portal's router over site.
 func NewHandler(site *Site, log *slog.Logger) *Handler {
-	h := &Handler{site: site, router: httpapi.NewRouter(log), csp: contentSecurityPolicy(site.Auth)}
+	h := &Handler{site: site, router: httpapi.NewRouter(log), csp: contentSecurityPolicy(site.Auth, site.UploadOrigin)}
 	h.router.Handle("GET /", h.root)
 	h.router.Handle("GET /{proxy+}", h.proxy)
 	return h

@@ -136,6 +136,13 @@ func TestShellPerLanguage(t *testing.T) {
 		{"/fr/observations/nouvelle", 200, "fr", "ltr", "Actualités"},
 		{"/ar/observations/01JD5Q?token=abc", 200, "ar", "rtl", "الأخبار"},
 		{"/fr/admin", 200, "fr", "ltr", "Actualités"},
+		{"/fr/evenements", 200, "fr", "ltr", "Actualités"},
+		{"/ar/evenements/atelier-cocreation-pan", 200, "ar", "rtl", "الأخبار"},
+		{"/ar/registrations/01jd8zq6v4k3m2n1p0r9s8t7u6", 200, "ar", "rtl", "الأخبار"},
+		{"/fr/candidatures", 200, "fr", "ltr", "Actualités"},
+		{"/fr/candidatures/appels/copil-societe-civile", 200, "fr", "ltr", "Actualités"},
+		{"/fr/candidatures/01jd8zq6v4k3m2n1p0r9s8t7u6", 200, "fr", "ltr", "Actualités"},
+		{"/fr/candidatures/appels", 200, "fr", "ltr", "Actualités"},
 		{"/fr/nope", 404, "fr", "ltr", "Actualités"},
 		{"/ar/actualites/a/b", 404, "ar", "rtl", "الأخبار"},
 		{"/en/", 404, "fr", "ltr", "Actualités"}, // the visitor's Accept-Language is French

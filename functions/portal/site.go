@@ -65,11 +65,14 @@ type Site struct {
 	// (/assets/<Version>/app.js) so they can be cached for a year.
 	Version string
 	// Auth is the hosted sign-in the shell announces to the admin page.
-	Auth   Auth
-	assets map[string]*asset    // by path under site/assets
-	root   map[string]*asset    // by file name under site/
-	shells map[i18n.Lang]*asset // the HTML page shell
-	dicts  map[i18n.Lang]map[string]string
+	Auth Auth
+	// UploadOrigin is the origin of the dossier bucket the candidacy page
+	// uploads documents to with presigned POSTs ("" for none).
+	UploadOrigin string
+	assets       map[string]*asset    // by path under site/assets
+	root         map[string]*asset    // by file name under site/
+	shells       map[i18n.Lang]*asset // the HTML page shell
+	dicts        map[i18n.Lang]map[string]string
 }
 
 // contentTypes of the files the site holds; anything else is not served.

@@ -7,6 +7,10 @@ import * as links from './pages/links.js';
 import * as observe from './pages/observe.js';
 import * as followup from './pages/followup.js';
 import * as admin from './pages/admin.js';
+import * as events from './pages/events.js';
+import * as registration from './pages/registration.js';
+import * as calls from './pages/calls.js';
+import * as candidacy from './pages/candidacy.js';
 import * as evaluator from './pages/evaluator.js';
 import * as notfound from './pages/notfound.js';
 
@@ -19,6 +23,12 @@ const routes = [
   { pattern: ['liens'], page: links, nav: 'links' },
   { pattern: ['observations', 'nouvelle'], page: observe, nav: 'observe' },
   { pattern: ['observations', '*'], page: followup, nav: 'observe' },
+  { pattern: ['evenements'], page: events.list, nav: 'events' },
+  { pattern: ['evenements', '*'], page: events.detail, nav: 'events' },
+  { pattern: ['registrations', '*'], page: registration, nav: 'events' },
+  { pattern: ['candidatures'], page: calls.list, nav: 'calls' },
+  { pattern: ['candidatures', 'appels', '*'], page: calls.detail, nav: 'calls' },
+  { pattern: ['candidatures', '*'], page: candidacy, nav: 'calls' },
   { pattern: ['admin'], page: admin, nav: 'admin' },
   { pattern: ['evaluation'], page: evaluator, nav: 'evaluation' },
 ];

@@ -56,7 +56,8 @@ export function showErrors(form, summary, fields, detail) {
     if (c) {
       c.setAttribute('aria-invalid', 'true');
       c.closest('.field').querySelector('.field-error').textContent = message;
-      const label = c.closest('.field').querySelector('label').textContent;
+      // A group of choices is named by its legend, a single control by its label.
+      const label = c.closest('.field').querySelector('legend, label').textContent;
       items.push(h('li', null, h('a', {
         href: `#${c.id}`,
         onclick: (e) => {
@@ -77,4 +78,26 @@ export function showErrors(form, summary, fields, detail) {
 export function showMessage(summary, message) {
   summary.replaceChildren(h('p', null, message));
   summary.focus();
+}
+
+// choices is a group of radios (one answer) or checkboxes (several) named
+// name, in a fieldset whose legend is the question; values are checked.
+export function choices({ name, label, options, multiple = false, required = false, values = [] }) {
+  const id = uid(`f-${name}`);
+  const errId = `${id}-error`;
+  const inputs = options.map(([v, l]) => {
+    const oid = uid(`${id}-o`);
+    const input = h('input', { id: oid, type: multiple ? 'checkbox' : 'radio', name, value: v, 'aria-describedby': errId });
+    input.checked = values.includes(v);
+    return h('div', { class: 'check' }, input, h('label', { for: oid }, l));
+  });
+  return h('fieldset', { class: 'field choices', 'data-field': name, 'aria-required': required ? 'true' : null },
+    h('legend', null, label),
+    inputs,
+    h('p', { class: 'field-error', id: errId }));
+}
+
+// checked returns the values ticked in the choices group name.
+export function checked(form, name) {
+  return [...form.querySelectorAll(`[data-field="${name}"] input:checked`)].map((i) => i.value);
 }

@@ -5,10 +5,10 @@ import { api, query } from '../api.js';
 import { newsCard, errorBox } from './shared.js';
 
 const services = [
-  { title: 'service.copil.title', text: 'service.copil.text' },
-  { title: 'service.gt.title', text: 'service.gt.text' },
+  { title: 'service.copil.title', text: 'service.copil.text', href: 'candidatures' },
+  { title: 'service.gt.title', text: 'service.gt.text', href: 'candidatures' },
   { title: 'service.cocreation.title', text: 'service.cocreation.text' },
-  { title: 'service.events.title', text: 'service.events.text' },
+  { title: 'service.events.title', text: 'service.events.text', href: 'evenements' },
   { title: 'service.observe.title', text: 'service.observe.text', href: 'observations/nouvelle' },
   { title: 'service.links.title', text: 'service.links.text', href: 'liens' },
 ];

@@ -1,6 +1,7 @@
 // Pieces several pages share.
-import { h } from '../dom.js';
+import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDate } from '../i18n.js';
+import { api, query } from '../api.js';
 
 export function newsCard(item, headingLevel = 'h2') {
   const href = `/${lang}/actualites/${encodeURIComponent(item.slug)}`;
@@ -16,4 +17,22 @@ export function errorBox(err, retry) {
   return h('div', { class: 'alert', role: 'alert' },
     h('p', null, message),
     retry ? h('button', { type: 'button', class: 'secondary', onclick: retry }, t('error.retry')) : null);
+}
+
+// noticeBox is the loi 09-08 notice (GET /api/notice) shown above the
+// consent box of every form that collects personal data.
+export function noticeBox(ctx) {
+  const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'loading' }, t('site.loading')));
+  const titleId = `notice-title-${Math.random().toString(36).slice(2, 8)}`;
+  const box = h('section', { class: 'notice-box', 'aria-labelledby': titleId }, h('h2', { id: titleId }, t('obs.notice')), body);
+  api('GET', `/api/notice${query({ lang })}`, { signal: ctx.signal }).then((n) => {
+    body.replaceChildren(
+      n.controller ? h('p', null, h('strong', null, n.controller)) : null,
+      ...paragraphs(n.text),
+      h('p', { class: 'meta' }, t('obs.notice_number', { number: n.cndpNumber || '', version: n.version || '' })));
+  }).catch((err) => {
+    if (err?.name === 'AbortError') return;
+    body.replaceChildren(h('p', { class: 'field-error' }, t('obs.notice_error')));
+  });
+  return box;
 }

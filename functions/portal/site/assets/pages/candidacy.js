@@ -1,0 +1,316 @@
+// The association's private candidacy page, the link of the calls emails:
+// /{lang}/candidatures/{id}?token=… The token moves to sessionStorage (this
+// tab only) and leaves the address bar; a reload finds it there. Draft
+// editing, documents uploaded straight to S3 (presigned POST), submission,
+// withdrawal.
+import { h, paragraphs } from '../dom.js';
+import { lang, otherLang, t, formatDateTime } from '../i18n.js';
+import { api, query, ApiError } from '../api.js';
+import { clearErrors, showErrors, showMessage } from '../forms.js';
+import { errorBox } from './shared.js';
+import { callKinds, candidacyFields, readCandidacy, missingDraftFields, megabytes, areaKeys } from './calls.js';
+
+const tokenKey = (id) => `espaceosc.candidacy.${id}`;
+const pollEveryMs = 1000;
+const pollForMs = 90000;
+
+const statuses = {
+  draft: ['cand.status_draft', 'draft'],
+  submitted: ['cand.status_submitted', 'answered'],
+  withdrawn: ['cand.status_withdrawn', 'closed'],
+};
+const docStatuses = {
+  missing: ['cand.doc_missing', 'closed'],
+  pending: ['cand.doc_pending', 'in_review'],
+  verified: ['cand.doc_verified', 'answered'],
+  rejected: ['cand.doc_rejected', 'draft'],
+};
+
+// takeToken keeps the link's token for this tab and removes it from the
+// address (history, screenshots, the language switch).
+function takeToken(id, ctx) {
+  const fromLink = ctx.query.get('token');
+  if (fromLink) {
+    sessionStorage.setItem(tokenKey(id), fromLink);
+    const url = new URL(location.href);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    const sw = document.getElementById('lang-switch');
+    if (sw) sw.setAttribute('href', `/${otherLang}${url.pathname.slice(lang.length + 1)}${url.search}`);
+  }
+  return sessionStorage.getItem(tokenKey(id)) || '';
+}
+
+export async function render(main, ctx) {
+  ctx.setTitle(t('cand.space_title'));
+  const id = ctx.params[0];
+  const box = h('div', { 'aria-live': 'polite' }, h('p', { class: 'loading' }, t('site.loading')));
+  main.append(h('div', { class: 'narrow' }, h('h1', null, t('cand.space_title')), box));
+  ctx.focusHeading();
+  const token = takeToken(id, ctx);
+  if (!token) {
+    box.replaceChildren(invalid());
+    return;
+  }
+  const base = `/api/candidacies/${encodeURIComponent(id)}`;
+  const call = (method, path, body) => api(method, `${base}${path}${query({ lang })}`, { body, token, signal: ctx.signal });
+  const load = async () => {
+    try {
+      const c = await call('GET', '');
+      box.removeAttribute('aria-live');
+      box.replaceChildren(workspace(c, call, load, ctx));
+    } catch (err) {
+      if (err?.name === 'AbortError') throw err;
+      if (err?.status === 404) sessionStorage.removeItem(tokenKey(id));
+      box.replaceChildren(err?.status === 404 ? invalid() : errorBox(err, load));
+    }
+  };
+  await load();
+}
+
+function invalid() {
+  return h('div', { class: 'alert', role: 'alert' }, h('p', null, t('cand.invalid')));
+}
+
+function badge([key, cls], fallback) {
+  return h('span', { class: `badge ${cls || ''}` }, key ? t(key) : fallback);
+}
+
+function workspace(c, call, reload, ctx) {
+  const editable = c.status === 'draft' && c.call?.accepting;
+  const status = h('p', { class: 'status-line', role: 'status', tabindex: '-1' });
+  const head = h('dl', { class: 'facts' },
+    h('dt', null, t('cand.call')), h('dd', null,
+      h('a', { href: `/${lang}/candidatures/appels/${encodeURIComponent(c.call?.id || '')}` }, c.call?.title || ''),
+      ' ', h('span', { class: 'badge' }, callKinds[c.call?.kind] ? t(callKinds[c.call.kind]) : c.call?.kind)),
+    h('dt', null, t('reg.status')), h('dd', { 'data-status': c.status }, badge(statuses[c.status] || [], c.status)),
+    c.reference ? [h('dt', null, t('cand.reference')), h('dd', null, h('span', { class: 'reference', 'data-reference': c.reference }, c.reference))] : null,
+    c.submittedAt ? [h('dt', null, t('cand.submitted_at')), h('dd', null, formatDateTime(c.submittedAt))] : null,
+    c.withdrawnAt ? [h('dt', null, t('cand.withdrawn_at')), h('dd', null, formatDateTime(c.withdrawnAt))] : null,
+    h('dt', null, t('cand.deadline')), h('dd', null, formatDateTime(c.call?.closesAt)));
+  const parts = [head, status];
+  if (c.status === 'submitted') parts.push(h('div', { class: 'success' }, h('p', null, t('cand.submitted_text', { reference: c.reference }))));
+  if (c.status === 'withdrawn') parts.push(h('p', { class: 'notice-box' }, t('cand.withdrawn_text')));
+  if (c.status === 'draft' && !c.call?.accepting) parts.push(h('p', { class: 'notice-box' }, t('cand.not_accepting_text')));
+
+  const docs = documentsSection(c, call, editable, status);
+  if (editable) {
+    const { section, form } = draftForm(c, call, status);
+    parts.push(section, docs, submitSection(c, call, form, docs, reload, status));
+  } else {
+    parts.push(readOnly(c), docs);
+  }
+  if (c.status !== 'withdrawn' && c.call?.accepting) parts.push(withdrawSection(call, reload, status));
+  return h('div', null, parts);
+}
+
+// ------------------------------------------------------------------ draft
+function draftForm(c, call, status) {
+  const summary = h('div', { class: 'alert', role: 'alert', tabindex: '-1' });
+  const save = h('button', { type: 'submit', class: 'secondary' }, t('cand.save'));
+  const form = h('form', { novalidate: true, 'aria-labelledby': 'draft-title' },
+    summary, candidacyFields(c.call, c), h('div', { class: 'button-row' }, save));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form, summary);
+    const body = readCandidacy(form, c.call);
+    const missing = missingDraftFields(body);
+    if (Object.keys(missing).length) {
+      showErrors(form, summary, missing);
+      return;
+    }
+    save.disabled = true;
+    status.textContent = t('obs.sending');
+    try {
+      await call('PATCH', '', body);
+      status.textContent = t('cand.saved');
+    } catch (err) {
+      if (err?.name === 'AbortError') return;
+      status.textContent = '';
+      if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
+      else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
+    }
+    save.disabled = false;
+  });
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'draft-title' },
+    h('h2', { id: 'draft-title' }, t('cand.draft_title')), h('p', null, t('cand.draft_help')), form);
+  return { section, form };
+}
+
+function readOnly(c) {
+  const a = c.association || {};
+  const r = c.representative || {};
+  const rows = [
+    ['cand.a_name', a.name], ['cand.a_email', a.email], ['cand.a_city', a.city],
+    ['cand.representative', [r.name, r.role].filter(Boolean).join(' — ')],
+    ['cand.areas', (c.thematicAreas || []).map((k) => (areaKeys[k] ? t(areaKeys[k]) : k)).join(', ')],
+  ].filter(([, v]) => v);
+  return h('section', { class: 'panel', 'aria-labelledby': 'ro-title' },
+    h('h2', { id: 'ro-title' }, t('cand.association')),
+    h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', null, t(k)), h('dd', { dir: 'auto' }, v)])),
+    c.motivation ? [h('h3', null, t('cand.motivation')), h('div', { dir: 'auto' }, paragraphs(c.motivation))] : null);
+}
+
+// ------------------------------------------------------------------ documents
+function documentsSection(c, call, editable, status) {
+  const list = h('ul', { class: 'news-list docs' }, (c.documents || []).map((d) => documentItem(d, call, editable)));
+  return h('section', { 'aria-labelledby': 'docs-title' },
+    h('h2', { id: 'docs-title' }, t('cand.documents')),
+    editable ? h('p', null, t('cand.docs_help')) : null,
+    list);
+}
+
+function docState(d) {
+  return [
+    badge(docStatuses[d.status] || [], d.status),
+    d.status === 'verified' && d.size ? h('span', { class: 'meta' }, ' ', t('cand.doc_size', { size: megabytes(d.size) })) : null,
+    d.replacementPending ? h('span', { class: 'meta' }, ' ', t('cand.doc_replacing')) : null,
+    d.reason ? h('p', { class: 'field-error' }, t('cand.doc_reason', { reason: d.reason })) : null,
+  ];
+}
+
+function documentItem(d, call, editable) {
+  const state = h('div', { class: 'doc-state', 'data-doc-status': d.status }, docState(d));
+  const li = h('li', { class: 'card doc', 'data-doc': d.type },
+    h('h3', null, d.label, ' ', h('span', { class: 'meta' }, t(d.required ? 'cand.doc_required' : 'cand.doc_optional'))),
+    h('p', { class: 'meta' }, t('cand.doc_max', { size: megabytes(d.maxBytes) })),
+    state);
+  if (!editable) return li;
+  const inputId = `doc-${d.type}`;
+  const lineId = `${inputId}-status`;
+  const input = h('input', { id: inputId, type: 'file', accept: 'application/pdf,.pdf', 'aria-describedby': lineId });
+  const button = h('button', { type: 'button', class: 'secondary' }, t('cand.upload'));
+  const line = h('p', { class: 'status-line', id: lineId, role: 'status' });
+  button.addEventListener('click', () => upload(d, input, button, line, state, call));
+  li.append(
+    h('div', { class: 'field' }, h('label', { for: inputId }, t(d.status === 'verified' ? 'cand.choose_replacement' : 'cand.choose_file', { label: d.label })), input),
+    h('div', { class: 'button-row' }, button),
+    line);
+  return li;
+}
+
+// upload: client-side checks, a presigned POST from the API, the file
+// straight to S3, then the API is asked until the check has run.
+async function upload(d, input, button, line, state, call) {
+  const file = input.files?.[0];
+  line.classList.remove('field-error');
+  const fail = (message) => {
+    line.textContent = message;
+    line.classList.add('field-error');
+    button.disabled = false;
+  };
+  if (!file) return fail(t('cand.file_none'));
+  if (file.type !== 'application/pdf') return fail(t('cand.file_not_pdf'));
+  if (file.size === 0) return fail(t('cand.file_empty'));
+  if (file.size > d.maxBytes) return fail(t('cand.file_too_large', { size: megabytes(d.maxBytes) }));
+  button.disabled = true;
+  line.textContent = t('cand.upload_preparing');
+  let form;
+  try {
+    form = await call('POST', '/documents', { type: d.type });
+  } catch (err) {
+    if (err?.name === 'AbortError') return undefined;
+    return fail(err?.status === 0 ? t('error.network') : (err?.problem?.detail || t('error.generic')));
+  }
+  if (file.size > form.maxBytes) return fail(t('cand.file_too_large', { size: megabytes(form.maxBytes) }));
+  line.textContent = t('cand.upload_sending', { name: file.name });
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(form.fields || {})) fd.append(k, v);
+  fd.append('file', file); // last: S3 ignores the fields after the file
+  try {
+    const res = await fetch(form.url, { method: 'POST', body: fd, credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' });
+    if (!res.ok) throw new ApiError(res.status, null);
+  } catch (err) {
+    return fail(err?.status ? t('cand.upload_refused') : t('error.network'));
+  }
+  line.textContent = t('cand.upload_checking');
+  const deadline = Date.now() + pollForMs;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => { setTimeout(resolve, pollEveryMs); });
+    let c;
+    try {
+      c = await call('GET', '');
+    } catch (err) {
+      if (err?.name === 'AbortError') return undefined;
+      continue; // a passing failure: ask again
+    }
+    const now = (c.documents || []).find((x) => x.type === d.type);
+    if (!now || now.status === 'pending' || now.replacementPending) continue;
+    state.setAttribute('data-doc-status', now.status);
+    state.replaceChildren(...docState(now));
+    input.value = '';
+    button.disabled = false;
+    if (now.status === 'verified' && !now.reason) {
+      line.textContent = t('cand.upload_verified', { label: d.label });
+    } else {
+      fail(t('cand.doc_reason', { reason: now.reason || t('cand.doc_rejected') }));
+    }
+    return undefined;
+  }
+  button.disabled = false;
+  line.textContent = t('cand.upload_slow');
+  return undefined;
+}
+
+// ------------------------------------------------------------------ submit, withdraw
+function submitSection(c, call, form, docs, reload, status) {
+  const summary = h('div', { class: 'alert', role: 'alert', tabindex: '-1' });
+  const button = h('button', { type: 'button' }, t('cand.submit'));
+  button.addEventListener('click', async () => {
+    summary.replaceChildren();
+    if (!window.confirm(t('cand.submit_confirm'))) return;
+    button.disabled = true;
+    status.textContent = t('obs.sending');
+    try {
+      // The form's last state is saved first: what one sees is what is filed.
+      const body = readCandidacy(form, c.call);
+      if (!Object.keys(missingDraftFields(body)).length) await call('PATCH', '', body);
+      await call('POST', '/submit');
+      await reload();
+      document.querySelector('[data-reference]')?.closest('dd')?.setAttribute('tabindex', '-1');
+      document.querySelector('.status-line')?.focus();
+    } catch (err) {
+      if (err?.name === 'AbortError') return;
+      status.textContent = '';
+      button.disabled = false;
+      const fields = err.fields || {};
+      const docLabels = Object.fromEntries((c.documents || []).map((d) => [`documents.${d.type}`, d.label]));
+      const items = Object.entries(fields).map(([f, m]) => h('li', null, docLabels[f] ? t('form.error_item', { label: docLabels[f], message: m }) : m));
+      const formFields = Object.fromEntries(Object.entries(fields).filter(([f]) => !docLabels[f]));
+      if (Object.keys(formFields).length) showErrors(form, null, formFields);
+      summary.replaceChildren(h('p', null, h('strong', null, err.problem?.detail || (err.status === 0 ? t('error.network') : t('error.generic')))),
+        items.length ? h('ul', null, items) : null);
+      summary.focus();
+    }
+  });
+  return h('section', { class: 'panel', 'aria-labelledby': 'submit-title' },
+    h('h2', { id: 'submit-title' }, t('cand.submit_title')),
+    h('p', null, t('cand.submit_help')),
+    summary,
+    h('div', { class: 'button-row' }, button));
+}
+
+function withdrawSection(call, reload, status) {
+  const button = h('button', { type: 'button', class: 'danger' }, t('cand.withdraw'));
+  button.addEventListener('click', async () => {
+    if (!window.confirm(t('cand.withdraw_confirm'))) return;
+    button.disabled = true;
+    try {
+      await call('POST', '/withdraw');
+      await reload();
+      const line = document.querySelector('.status-line');
+      if (line) {
+        line.textContent = t('cand.withdrawn_done');
+        line.focus();
+      }
+    } catch (err) {
+      if (err?.name === 'AbortError') return;
+      button.disabled = false;
+      status.textContent = err?.status === 0 ? t('error.network') : (err?.problem?.detail || t('error.generic'));
+    }
+  });
+  return h('section', { 'aria-labelledby': 'withdraw-title' },
+    h('h2', { id: 'withdraw-title' }, t('cand.withdraw_title')),
+    h('p', null, t('cand.withdraw_help')),
+    h('div', { class: 'button-row' }, button));
+}

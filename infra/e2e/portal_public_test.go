@@ -1,0 +1,225 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// waitMail waits (briefly: the outbox delivers right after the write) for
+// a message to addr whose text matches re, and returns the match.
+func waitMail(t *testing.T, addr string, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, m := range mailTo(addr) {
+			if found := re.FindStringSubmatch(m.Text); found != nil {
+				return found
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no email to the test address matching %s", re)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestPortalArabicEventRegistration(t *testing.T) {
+	ctx, consoleProblems := portalBrowser(t)
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+
+	// The home card leads to the events list, which lists the seeded event.
+	eventLink := `//ul[contains(@class,"news-list")]//a[contains(@href,"/ar/evenements/atelier-cocreation-pan")]`
+	run(t, ctx, "open the events from the home page",
+		chromedp.Navigate(lc.URL()+"/ar/"),
+		chromedp.WaitVisible(`.services a[href="/ar/evenements"]`),
+		chromedp.Click(`.services a[href="/ar/evenements"]`),
+		chromedp.WaitVisible(eventLink))
+	if got := textOf(t, ctx, ".event-item .badges"); !strings.Contains(got, "التسجيل مفتوح") {
+		t.Errorf("event badges = %q, want registration open", got)
+	}
+	screenshot(t, ctx, "events-ar.png")
+
+	email := fmt.Sprintf("portal-event-%d@example.ma", time.Now().UnixNano())
+	run(t, ctx, "fill the registration form",
+		chromedp.Click(eventLink),
+		chromedp.WaitVisible(`[data-field="fullName"] input`),
+		chromedp.WaitVisible(".notice-box .meta"),
+		chromedp.SendKeys(`[data-field="fullName"] input`, "سلمى الإدريسي"),
+		chromedp.SendKeys(`[data-field="email"] input`, email),
+		chromedp.Click(`[data-field="consent"] input`),
+		// The required choice question left out: the page says so next to it.
+		chromedp.Click(`form button[type="submit"]`),
+		chromedp.WaitVisible(`[data-field="answers.role"] .field-error`))
+	if got := textOf(t, ctx, `.alert`); !strings.Contains(got, "تحضرون بصفتكم") {
+		t.Errorf("error summary = %q, want it to name the question", got)
+	}
+	run(t, ctx, "register",
+		chromedp.Click(`[data-field="answers.role"] input[value="association"]`),
+		chromedp.SendKeys(`[data-field="answers.attentes"] textarea`, "تبادل التجارب حول الميزانيات التشاركية."),
+		chromedp.Click(`form button[type="submit"]`),
+		chromedp.WaitVisible(`[data-code]`))
+	code := textOf(t, ctx, "[data-code]")
+	if !regexp.MustCompile(`^[A-Z0-9]{6,12}$`).MatchString(code) {
+		t.Fatalf("code shown = %q", code)
+	}
+	screenshot(t, ctx, "event-registered-ar.png")
+
+	// The confirmation email carries the same code and the manage link.
+	link := waitMail(t, email, regexp.MustCompile(`/ar/registrations/[a-z0-9]{26}\?token=[A-Za-z0-9_-]+`))
+	var withCode bool
+	for _, m := range mailTo(email) {
+		withCode = withCode || strings.Contains(m.Text, code)
+	}
+	if !withCode {
+		t.Errorf("no confirmation email quotes the code %s", code)
+	}
+
+	// The manage page shows the registration and cancels it after confirmation.
+	run(t, ctx, "open the manage link",
+		chromedp.Navigate(lc.URL()+link[0]),
+		chromedp.WaitVisible(`dl.facts [data-code]`))
+	if got := textOf(t, ctx, "dl.facts [data-code]"); got != code {
+		t.Errorf("manage page code = %q, want %q", got, code)
+	}
+	screenshot(t, ctx, "registration-ar.png")
+	run(t, ctx, "cancel",
+		chromedp.Click(`button.danger`),
+		chromedp.WaitVisible(`//dd/span[contains(@class,"badge") and text()="ملغى"]`))
+
+	if problems := consoleProblems(); len(problems) > 0 {
+		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+func TestPortalFrenchCandidacy(t *testing.T) {
+	ctx, consoleProblems := portalBrowser(t)
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}()
+	dir := t.TempDir()
+	write := func(name string, body []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	callLink := `//ul[contains(@class,"news-list")]//a[contains(@href,"/fr/candidatures/appels/copil-societe-civile")]`
+	run(t, ctx, "open the calls from the home page",
+		chromedp.Navigate(lc.URL()+"/fr/"),
+		chromedp.WaitVisible(`.services a[href="/fr/candidatures"]`),
+		chromedp.Click(`.services a[href="/fr/candidatures"]`),
+		chromedp.WaitVisible(callLink))
+	screenshot(t, ctx, "calls-fr.png")
+
+	email := fmt.Sprintf("portal-cand-%d@example.ma", time.Now().UnixNano())
+	run(t, ctx, "apply",
+		chromedp.Click(callLink),
+		chromedp.WaitVisible(`[data-field="association.name"] input`),
+		chromedp.WaitVisible(".notice-box .meta"),
+		chromedp.SendKeys(`[data-field="association.name"] input`, "Association Tafra pour la transparence"),
+		chromedp.SetValue(`[data-field="association.legalForm"] select`, "association"),
+		chromedp.SendKeys(`[data-field="association.registrationNumber"] input`, "RC-2011-334"),
+		chromedp.SendKeys(`[data-field="association.yearFounded"] input`, "2011"),
+		chromedp.SetValue(`[data-field="association.region"] select`, "souss-massa"),
+		chromedp.SendKeys(`[data-field="association.city"] input`, "Agadir"),
+		chromedp.SendKeys(`[data-field="association.email"] input`, email),
+		chromedp.SendKeys(`[data-field="association.phone"] input`, "+212 528 00 00 00"),
+		chromedp.SendKeys(`[data-field="representative.name"] input`, "Salma Idrissi"),
+		chromedp.SendKeys(`[data-field="representative.role"] input`, "Présidente"),
+		chromedp.SendKeys(`[data-field="representative.email"] input`, "salma."+email),
+		chromedp.Click(`[data-field="thematicAreas"] input[value="transparency"]`),
+		chromedp.SendKeys(`[data-field="motivation"] textarea`, "Nous suivons les engagements du plan d'action national depuis 2018 et animons un observatoire citoyen."),
+		chromedp.Click(`[data-field="consent"] input`),
+		chromedp.Click(`form button[type="submit"]`),
+		chromedp.WaitVisible(`[data-applied]`))
+	if got := textOf(t, ctx, "[data-applied]"); !strings.Contains(got, email) {
+		t.Errorf("confirmation = %q, want it to name the address the link went to", got)
+	}
+
+	// The private link, from the mailbox; the page drops the token from the
+	// address bar and still works after a reload.
+	link := waitMail(t, email, regexp.MustCompile(`/fr/candidatures/[0-9a-z]{26}\?token=[A-Za-z0-9_-]+`))
+	run(t, ctx, "open the private link",
+		chromedp.Navigate(lc.URL()+link[0]),
+		chromedp.WaitVisible(`[data-doc="statuts"] input[type="file"]`))
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(loc, "token=") || !strings.HasSuffix(loc, strings.Split(link[0], "?")[0]) {
+		t.Errorf("location after opening the link = %q, want the page without its token", loc)
+	}
+	if sw := attrOf(t, ctx, "#lang-switch", "href"); strings.Contains(sw, "token") {
+		t.Errorf("language switch %q carries the token", sw)
+	}
+	run(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(`[data-doc="statuts"] input[type="file"]`))
+
+	// A file that is not a PDF is refused before anything is sent.
+	run(t, ctx, "try a text file",
+		chromedp.SetUploadFiles(`#doc-statuts`, []string{write("statuts.txt", []byte("pas un PDF"))}),
+		chromedp.Click(`[data-doc="statuts"] button`),
+		chromedp.WaitVisible(`[data-doc="statuts"] .status-line.field-error`))
+	if got := textOf(t, ctx, `[data-doc="statuts"] .status-line`); !strings.Contains(got, "PDF") {
+		t.Errorf("message for a text file = %q", got)
+	}
+
+	// Submitting without the documents lists what is missing.
+	run(t, ctx, "submit too early",
+		chromedp.Click(`//section[@aria-labelledby="submit-title"]//button`),
+		chromedp.WaitVisible(`//section[@aria-labelledby="submit-title"]//div[contains(@class,"alert")]//li`))
+	if got := textOf(t, ctx, `section[aria-labelledby="submit-title"] .alert`); !strings.Contains(got, "Statuts de l'association") || !strings.Contains(got, "Récépissé définitif") {
+		t.Errorf("missing documents listed = %q", got)
+	}
+
+	// Each required document, uploaded through the page straight to S3, is verified.
+	for _, typ := range []string{"statuts", "recepisse"} {
+		run(t, ctx, "upload "+typ,
+			chromedp.SetUploadFiles(`#doc-`+typ, []string{write(typ+".pdf", minimalPDF(typ, 0))}),
+			chromedp.Click(`[data-doc="`+typ+`"] button`),
+			chromedp.WaitVisible(`[data-doc="`+typ+`"] [data-doc-status="verified"]`))
+	}
+	screenshot(t, ctx, "candidacy-fr.png")
+
+	run(t, ctx, "submit",
+		chromedp.Click(`//section[@aria-labelledby="submit-title"]//button`),
+		chromedp.WaitVisible(`[data-reference]`))
+	reference := textOf(t, ctx, "[data-reference]")
+	if !regexp.MustCompile(`^COPIL-\d{4}-\d{4}$`).MatchString(reference) {
+		t.Fatalf("reference shown = %q", reference)
+	}
+	if got := textOf(t, ctx, `[data-status]`); got != "Déposée" {
+		t.Errorf("status = %q, want Déposée", got)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[type="file"], form').length`)); err != nil || n != 0 {
+		t.Errorf("the submitted candidacy still shows %d form controls (%v)", n, err)
+	}
+	screenshot(t, ctx, "candidacy-submitted-fr.png")
+
+	if problems := consoleProblems(); len(problems) > 0 {
+		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
+	}
+}
