@@ -66,6 +66,7 @@ func TestPortalArabicEventRegistration(t *testing.T) {
 		// The required choice question left out: the page says so next to it.
 		chromedp.Click(`form button[type="submit"]`),
 		chromedp.WaitVisible(`[data-field="answers.role"] .field-error`))
+	screenshot(t, ctx, "event-form-ar.png")
 	if got := textOf(t, ctx, `.alert`); !strings.Contains(got, "تحضرون بصفتكم") {
 		t.Errorf("error summary = %q, want it to name the question", got)
 	}
@@ -156,6 +157,7 @@ func TestPortalFrenchCandidacy(t *testing.T) {
 		chromedp.Click(`[data-field="consent"] input`),
 		chromedp.Click(`form button[type="submit"]`),
 		chromedp.WaitVisible(`[data-applied]`))
+	screenshot(t, ctx, "applied-fr.png")
 	if got := textOf(t, ctx, "[data-applied]"); !strings.Contains(got, email) {
 		t.Errorf("confirmation = %q, want it to name the address the link went to", got)
 	}
@@ -201,6 +203,9 @@ func TestPortalFrenchCandidacy(t *testing.T) {
 			chromedp.SetUploadFiles(`#doc-`+typ, []string{write(typ+".pdf", minimalPDF(typ, 0))}),
 			chromedp.Click(`[data-doc="`+typ+`"] button`),
 			chromedp.WaitVisible(`[data-doc="`+typ+`"] [data-doc-status="verified"]`))
+		if got := textOf(t, ctx, `[data-doc="`+typ+`"] .doc-state`); !strings.Contains(got, "Vérifiée") || !strings.Contains(got, "Ko") || strings.Contains(got, "null") {
+			t.Errorf("%s state = %q, want verified with its size", typ, got)
+		}
 	}
 	screenshot(t, ctx, "candidacy-fr.png")
 

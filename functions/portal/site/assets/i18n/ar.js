@@ -226,6 +226,7 @@ export default {
   "cand.doc_verified": "تم التحقق منها",
   "cand.doc_rejected": "مرفوضة",
   "cand.doc_size": "({size} ميغابايت)",
+  "cand.doc_size_kb": "({size} كيلوبايت)",
   "cand.doc_replacing": "الاستبدال قيد التحقق",
   "cand.doc_reason": "تم رفض الملف: {reason}",
   "cand.choose_file": "ملف PDF: {label}",

@@ -226,6 +226,7 @@ export default {
   "cand.doc_verified": "Vérifiée",
   "cand.doc_rejected": "Refusée",
   "cand.doc_size": "({size} Mo)",
+  "cand.doc_size_kb": "({size} Ko)",
   "cand.doc_replacing": "Remplacement en vérification",
   "cand.doc_reason": "Fichier refusé : {reason}",
   "cand.choose_file": "Fichier PDF : {label}",

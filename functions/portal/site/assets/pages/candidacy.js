@@ -10,6 +10,12 @@ import { clearErrors, showErrors, showMessage } from '../forms.js';
 import { errorBox } from './shared.js';
 import { callKinds, candidacyFields, readCandidacy, missingDraftFields, megabytes, areaKeys } from './calls.js';
 
+// fileSize shows a verified file's size in Mo, or Ko below one Mo.
+function fileSize(n) {
+  if (n >= 1048576) return t('cand.doc_size', { size: megabytes(n) });
+  return t('cand.doc_size_kb', { size: Math.max(1, Math.round(n / 1024)).toLocaleString(lang === 'ar' ? 'ar-MA' : 'fr-MA') });
+}
+
 const tokenKey = (id) => `espaceosc.candidacy.${id}`;
 const pollEveryMs = 1000;
 const pollForMs = 90000;
@@ -163,7 +169,7 @@ function documentsSection(c, call, editable, status) {
 function docState(d) {
   return [
     badge(docStatuses[d.status] || [], d.status),
-    d.status === 'verified' && d.size ? h('span', { class: 'meta' }, ' ', t('cand.doc_size', { size: megabytes(d.size) })) : null,
+    d.status === 'verified' && d.size ? h('span', { class: 'meta', 'data-size': d.size }, ' ', fileSize(d.size)) : null,
     d.replacementPending ? h('span', { class: 'meta' }, ' ', t('cand.doc_replacing')) : null,
     d.reason ? h('p', { class: 'field-error' }, t('cand.doc_reason', { reason: d.reason })) : null,
   ];
@@ -237,7 +243,7 @@ async function upload(d, input, button, line, state, call) {
     const now = (c.documents || []).find((x) => x.type === d.type);
     if (!now || now.status === 'pending' || now.replacementPending) continue;
     state.setAttribute('data-doc-status', now.status);
-    state.replaceChildren(...docState(now));
+    state.replaceChildren(...docState(now).filter(Boolean));
     input.value = '';
     button.disabled = false;
     if (now.status === 'verified' && !now.reason) {
