@@ -685,6 +685,11 @@ func (s *Events) ListRegistrations(ctx context.Context, eventID string, status e
 		}
 		items = append(items, r)
 	}
+	// minidyn may answer a filtered query with a LastEvaluatedKey past the
+	// end of the partition: that is the end of the listing.
+	if k, ok := out.LastEvaluatedKey[pkAttr].(*types.AttributeValueMemberS); !ok || k.Value != pk {
+		return items, "", nil
+	}
 	return items, encodeCursor(out.LastEvaluatedKey), nil
 }
 
