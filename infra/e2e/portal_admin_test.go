@@ -256,6 +256,124 @@ func TestPortalEvaluatorScores(t *testing.T) {
 		t.Errorf("weighted total = %v, want 77", v.Total)
 	}
 
+	// The administration sees the ranking and decides.
+	callRow := `//li[@data-call="` + callID + `"]`
+	run(t, ctx, "open the ranking in the admin",
+		chromedp.Navigate(lc.URL()+"/fr/admin"),
+		chromedp.WaitVisible(`form button.secondary`),
+		chromedp.Click(`form button.secondary`),
+		chromedp.WaitVisible(`#tab-calls`),
+		chromedp.Click(`#tab-calls`),
+		chromedp.WaitVisible(callRow),
+		chromedp.Click(callRow+`//button[text()="Classement"]`),
+		chromedp.WaitVisible(`.table-wrap table tbody tr`))
+	if got := textOf(t, ctx, ".table-wrap table tbody"); !strings.Contains(got, cand.reference) || !strings.Contains(got, "77") {
+		t.Errorf("ranking = %q, want %s with 77", got, cand.reference)
+	}
+	both(t, ctx, "admin-ranking")
+	candRow := `//li[@data-candidacy="` + cand.id + `"]`
+	run(t, ctx, "decide in the admin",
+		chromedp.Click(`//button[text()="Retour aux appels"]`),
+		chromedp.WaitVisible(callRow),
+		chromedp.Click(callRow+`//button[text()="Candidatures"]`),
+		chromedp.WaitVisible(candRow),
+		chromedp.Click(candRow+`//button`),
+		chromedp.WaitVisible(`[data-evaluator="local-evaluator"] .badge.scored`),
+		chromedp.SetValue(`[data-field="outcome"] select`, "reserve"),
+		chromedp.Click(`//button[text()="Enregistrer la décision"]`),
+		chromedp.WaitVisible(`.badge.reserve`))
+	both(t, ctx, "admin-candidacy")
+	r = do(t, call{method: "GET", path: "/api/admin/candidacies/" + cand.id, token: admin})
+	var decided struct{ Outcome string }
+	r.json(t, &decided)
+	if decided.Outcome != "reserve" {
+		t.Errorf("outcome after the UI = %q, want reserve", decided.Outcome)
+	}
+
+	if problems := consoleProblems(); len(problems) > 0 {
+		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+func TestPortalAdminCreatesCall(t *testing.T) {
+	ctx, consoleProblems := portalBrowser(t)
+	id := fmt.Sprintf("portal-gt-%d", time.Now().UnixNano()%1e9)
+	opens := time.Now().Add(24 * time.Hour).In(casablanca).Truncate(time.Hour)
+	run(t, ctx, "open the call form",
+		chromedp.Navigate(lc.URL()+"/fr/admin"),
+		chromedp.WaitVisible(`form button.secondary`),
+		chromedp.Click(`form button.secondary`),
+		chromedp.WaitVisible(`#tab-calls`),
+		chromedp.Click(`#tab-calls`),
+		chromedp.WaitVisible(`//button[text()="Nouvel appel"]`),
+		chromedp.Click(`//button[text()="Nouvel appel"]`),
+		chromedp.WaitVisible(`#admin-panel form [data-field="kind"] select`),
+		chromedp.SetValue(`#admin-panel form [data-field="kind"] select`, "gt"))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#admin-panel form [data-field="kind"] select').dispatchEvent(new Event('change'))`)); err != nil {
+		t.Fatal(err)
+	}
+	f := `#admin-panel form `
+	// in is the input labelled label in the n-th row of a repeater.
+	in := func(repeater string, n int, label string) string {
+		return fmt.Sprintf(`(//div[@data-field="%s"]//fieldset)[%d]//label[text()="%s"]/following-sibling::*[1]`, repeater, n, label)
+	}
+	run(t, ctx, "fill the call form",
+		chromedp.SendKeys(f+`[data-field="id"] input`, id),
+		chromedp.SendKeys(f+`[data-field="title.fr"] input`, "Groupes thématiques "+id),
+		chromedp.SendKeys(f+`[data-field="title.ar"] input`, "المجموعات الموضوعاتية"),
+		chromedp.SendKeys(f+`[data-field="description.fr"] textarea`, "Les groupes accompagnent la mise en œuvre du plan d'action."),
+		chromedp.SendKeys(f+`[data-field="description.ar"] textarea`, "تواكب المجموعات تنفيذ خطة العمل."),
+		chromedp.Click(`//button[text()="Ajouter un groupe de travail"]`),
+		chromedp.SendKeys(in("workingGroups", 1, "Nom en français"), "Transparence budgétaire"),
+		chromedp.SendKeys(in("workingGroups", 1, "Nom en arabe"), "شفافية الميزانية"),
+		chromedp.SetValue(f+`[data-field="opensAt"] input`, localInput(opens)),
+		chromedp.SetValue(f+`[data-field="closesAt"] input`, localInput(opens.Add(30*24*time.Hour))),
+		chromedp.SendKeys(f+`[data-field="seats"] input`, "12"),
+		chromedp.Click(`//button[text()="Ajouter une pièce"]`),
+		chromedp.SendKeys(in("documents", 1, "Libellé en français"), "Statuts"),
+		chromedp.SendKeys(in("documents", 1, "Libellé en arabe"), "النظام الأساسي"),
+		chromedp.Click(`//button[text()="Ajouter un critère"]`),
+		chromedp.Click(`//button[text()="Ajouter un critère"]`),
+		chromedp.SendKeys(in("criteria", 1, "Libellé en français"), "Expérience"),
+		chromedp.SendKeys(in("criteria", 1, "Libellé en arabe"), "الخبرة"),
+		chromedp.SendKeys(in("criteria", 1, "Poids"), "60"),
+		chromedp.SendKeys(in("criteria", 2, "Libellé en français"), "Complémentarité"),
+		chromedp.SendKeys(in("criteria", 2, "Libellé en arabe"), "التكامل"),
+		chromedp.SendKeys(in("criteria", 2, "Poids"), "40"))
+	both(t, ctx, "admin-call-form")
+	row := `li[data-call="` + id + `"]`
+	run(t, ctx, "save and open the call",
+		chromedp.Click(f+`button[type="submit"]`),
+		chromedp.WaitVisible(row+` .badge.draft`),
+		chromedp.Click(`//li[@data-call="`+id+`"]//button[text()="Ouvrir l’appel"]`),
+		chromedp.WaitVisible(row+` .badge.open`))
+
+	r := do(t, call{method: "GET", path: "/api/admin/calls/" + id, token: token(t, "admin")})
+	expectStatus(t, r, http.StatusOK)
+	var c struct {
+		Kind, OpensAt string
+		Seats         int
+		WorkingGroups []struct{ ID string }
+		Documents     []struct {
+			Type     string
+			Required bool
+			MaxBytes int64
+		}
+		Criteria []struct {
+			ID               string
+			Weight, MaxScore int
+		}
+	}
+	r.json(t, &c)
+	if c.Kind != "gt" || c.Seats != 12 || c.OpensAt != opens.UTC().Format(time.RFC3339) || len(c.WorkingGroups) != 1 || c.WorkingGroups[0].ID != "transparence-budgetaire" {
+		t.Errorf("call as stored: %s", r.body)
+	}
+	if len(c.Documents) != 1 || c.Documents[0].Type != "statuts" || !c.Documents[0].Required || c.Documents[0].MaxBytes != 10<<20 {
+		t.Errorf("documents as stored: %+v", c.Documents)
+	}
+	if len(c.Criteria) != 2 || c.Criteria[0].ID != "experience" || c.Criteria[0].Weight != 60 || c.Criteria[1].MaxScore != 20 {
+		t.Errorf("criteria as stored: %+v", c.Criteria)
+	}
 	if problems := consoleProblems(); len(problems) > 0 {
 		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
 	}

@@ -533,5 +533,8 @@ export default {
   "evalr.recuse": "التنحي",
   "evalr.confirm_recuse": "تأكيد التنحي؟ هذا الإجراء نهائي.",
   "evalr.recused": "لقد صرّحتم بالتنحي. السبب: {reason}",
-  "nav.evaluation": "التقييم"
+  "nav.evaluation": "التقييم",
+  "admcall.cs_submitted": "مودعة",
+  "admcall.cs_draft": "مسودة",
+  "admcall.cs_withdrawn": "مسحوبة"
 }

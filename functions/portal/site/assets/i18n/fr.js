@@ -533,5 +533,8 @@ export default {
   "evalr.recuse": "Me récuser",
   "evalr.confirm_recuse": "Confirmer votre récusation ? Elle est définitive.",
   "evalr.recused": "Vous vous êtes récusé·e. Motif : {reason}",
-  "nav.evaluation": "Évaluation"
+  "nav.evaluation": "Évaluation",
+  "admcall.cs_submitted": "Déposée",
+  "admcall.cs_draft": "Brouillon",
+  "admcall.cs_withdrawn": "Retirée"
 }

@@ -9,7 +9,7 @@ import { field, control } from '../forms.js';
 import {
   editor, failure, statusLine, pager, pair, repeater, input, uniqueIDs,
   toCasablancaInput, fromCasablancaInput, download, confirmDialog, table,
-  evaluationStatuses, outcomes, figure, facts, sizeOf,
+  evaluationStatuses, outcomes, figure, facts, sizeOf, regionName, legalFormName, areaNames,
 } from './admin-kit.js';
 
 const kinds = { copil: 'admcall.kind_copil', gt: 'admcall.kind_gt' };
@@ -17,7 +17,7 @@ const callStatuses = {
   draft: 'admcall.status_draft', open: 'admcall.status_open', closed: 'admcall.status_closed',
   evaluating: 'admcall.status_evaluating', results_published: 'admcall.status_results_published',
 };
-const candidacyStatuses = { submitted: 'admcall.cand_submitted', draft: 'admcall.cand_draft', withdrawn: 'admcall.cand_withdrawn' };
+const candidacyStatuses = { submitted: 'admcall.cs_submitted', draft: 'admcall.cs_draft', withdrawn: 'admcall.cs_withdrawn' };
 const documentStatuses = { missing: 'admcall.doc_missing', pending: 'admcall.doc_pending', verified: 'admcall.doc_verified', rejected: 'admcall.doc_rejected' };
 // The one step forward from each status, and its button.
 const nextStep = { draft: ['open', 'admcall.step_open'], open: ['closed', 'admcall.step_close'], closed: ['evaluating', 'admcall.step_evaluate'] };
@@ -228,6 +228,7 @@ function candidacies(box, call, c) {
         it.outcome ? [badge(outcomes, it.outcome), ' '] : null,
         it.reference ? h('span', { class: 'ltr' }, it.reference) : null,
         it.city ? [' · ', h('span', { dir: 'auto' }, it.city)] : null,
+        it.region ? [' · ', regionName(it.region)] : null,
         it.submittedAt ? [' · ', formatDateTime(it.submittedAt)] : null),
       h('div', { class: 'button-row' }, openBtn));
   };
@@ -310,11 +311,12 @@ async function candidacy(box, call, c, id, back) {
       v.reference ? h('span', { class: 'ltr' }, v.reference) : null),
     h('p', { class: 'total-line' }, t('admcall.weighted', { total: figure(v.total), percent: figure(v.percent), scored: v.scored ?? 0, recused: v.recused ?? 0 })),
     h('section', { class: 'panel' }, h('h3', null, t('admcall.association')), facts([
-      [t('admcall.acronym'), a.acronym], [t('admcall.registration'), a.registrationNumber ? h('span', { class: 'ltr' }, a.registrationNumber) : ''],
-      [t('admcall.founded'), a.yearFounded], [t('admcall.city'), a.city], [t('admcall.region'), a.region],
+      [t('admcall.acronym'), a.acronym], [t('cand.a_legal_form'), legalFormName(a.legalForm)], [t('admcall.registration'), a.registrationNumber ? h('span', { class: 'ltr' }, a.registrationNumber) : ''],
+      [t('admcall.founded'), a.yearFounded], [t('admcall.city'), a.city], [t('admcall.region'), regionName(a.region)],
       [t('admcall.email'), a.email ? h('span', { class: 'ltr' }, a.email) : ''], [t('admcall.phone'), a.phone ? h('span', { class: 'ltr' }, a.phone) : ''],
       [t('admcall.website'), a.website ? h('a', { href: a.website, rel: 'noopener noreferrer', target: '_blank', class: 'ltr' }, a.website) : ''],
       [t('admcall.representative'), [r.name, r.role].filter(Boolean).join(', ')],
+      [t('evalr.themes'), areaNames(v.thematicAreas)],
       [t('admcall.groups'), (v.workingGroups || []).map((g) => groupNames[g] || g).join(', ')],
     ]), v.motivation ? [h('h4', null, t('admcall.motivation')), h('div', { dir: 'auto' }, paragraphs(v.motivation))] : null),
     h('section', { class: 'panel' }, h('h3', null, t('admcall.documents')), docs, h('div', { class: 'button-row' }, zip), zipBox),

@@ -4,6 +4,7 @@
 import { h, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { field, clearErrors, showErrors, showMessage } from '../forms.js';
+import { areaKeys } from './calls.js';
 
 export function failure(statusLine, err) {
   if (err?.name === 'AbortError' || err?.status === 401 || err?.status === 403) return;
@@ -261,6 +262,34 @@ export const outcomes = { selected: 'admcall.outcome_selected', reserve: 'admcal
 const numberFormat = new Intl.NumberFormat(document.documentElement.lang === 'ar' ? 'ar-MA' : 'fr-MA', { maximumFractionDigits: 2 });
 
 // figure formats a score or a total ('—' when there is none).
+// The names of an association's region, legal form and thematic areas (the
+// public application form's dictionary keys).
+const regionKeys = {
+  'tanger-tetouan-al-hoceima': 'region.tanger',
+  oriental: 'region.oriental',
+  'fes-meknes': 'region.fes',
+  'rabat-sale-kenitra': 'region.rabat',
+  'beni-mellal-khenifra': 'region.benimellal',
+  'casablanca-settat': 'region.casablanca',
+  'marrakech-safi': 'region.marrakech',
+  'draa-tafilalet': 'region.draa',
+  'souss-massa': 'region.souss',
+  'guelmim-oued-noun': 'region.guelmim',
+  'laayoune-sakia-el-hamra': 'region.laayoune',
+  'dakhla-oued-ed-dahab': 'region.dakhla',
+};
+const legalFormKeys = {
+  association: 'cand.legal_association',
+  federation: 'cand.legal_federation',
+  network: 'cand.legal_network',
+  foundation: 'cand.legal_foundation',
+  cooperative: 'cand.legal_cooperative',
+};
+const named = (table, v) => (v && table[v] ? t(table[v]) : v || '');
+export const regionName = (v) => named(regionKeys, v);
+export const legalFormName = (v) => named(legalFormKeys, v);
+export const areaNames = (list) => (list || []).map((v) => named(areaKeys, v)).join(', ');
+
 export function figure(n) {
   return typeof n === 'number' && Number.isFinite(n) ? numberFormat.format(n) : '—';
 }

@@ -6,7 +6,9 @@ import { lang, t, formatDateTime } from '../i18n.js';
 import { query } from '../api.js';
 import { field, control, clearErrors, showErrors, showMessage } from '../forms.js';
 import { signedIn } from './admin-session.js';
-import { failure, statusLine, pager, confirmDialog, evaluationStatuses, figure, facts, sizeOf } from './admin-kit.js';
+import {
+  failure, statusLine, pager, confirmDialog, evaluationStatuses, figure, facts, sizeOf, regionName, legalFormName, areaNames,
+} from './admin-kit.js';
 
 export async function render(main, ctx) {
   ctx.setTitle(t('evalr.title'));
@@ -21,14 +23,6 @@ export async function render(main, ctx) {
 }
 
 const badge = (status) => h('span', { class: `badge ${status}` }, evaluationStatuses[status] ? t(evaluationStatuses[status]) : status);
-
-// named returns the dictionary's name for value in a family of keys
-// (topic.transparency), or the value itself.
-function named(family, value) {
-  const key = [family, value].join('.');
-  const s = t(key);
-  return s === key ? value : s;
-}
 
 function assignments(view, call) {
   const line = statusLine();
@@ -81,10 +75,10 @@ async function dossier(view, call, id, back) {
   view.replaceChildren(h('div', { class: 'button-row' }, backBtn), heading, line,
     h('p', { class: 'meta' }, badge(e.status), ' ', h('span', { class: 'ltr' }, v.reference), ' · ', h('span', { dir: 'auto' }, v.call?.title || '')),
     h('section', { class: 'panel' }, h('h3', null, t('admcall.association')), facts([
-      [t('admcall.acronym'), a.acronym], [t('admcall.registration'), a.registrationNumber ? h('span', { class: 'ltr' }, a.registrationNumber) : ''],
-      [t('admcall.founded'), a.yearFounded], [t('admcall.city'), a.city], [t('admcall.region'), a.region],
+      [t('admcall.acronym'), a.acronym], [t('cand.a_legal_form'), legalFormName(a.legalForm)], [t('admcall.registration'), a.registrationNumber ? h('span', { class: 'ltr' }, a.registrationNumber) : ''],
+      [t('admcall.founded'), a.yearFounded], [t('admcall.city'), a.city], [t('admcall.region'), regionName(a.region)],
       [t('admcall.website'), a.website ? h('a', { href: a.website, rel: 'noopener noreferrer', target: '_blank', class: 'ltr' }, a.website) : ''],
-      [t('evalr.themes'), (v.thematicAreas || []).map((x) => named('topic', x)).join(', ')],
+      [t('evalr.themes'), areaNames(v.thematicAreas)],
       [t('admcall.groups'), (v.workingGroups || []).join(', ')],
       [t('evalr.submitted_at'), v.submittedAt ? formatDateTime(v.submittedAt) : ''],
     ]), v.motivation ? [h('h4', null, t('admcall.motivation')), h('div', { dir: 'auto' }, paragraphs(v.motivation))] : null),
