@@ -194,6 +194,10 @@ func (s *Calls) ListCalls(ctx context.Context, status calls.Status, limit int, c
 		}
 		items = append(items, it.call())
 	}
+	// A LastEvaluatedKey outside the partition (minidyn) ends the listing.
+	if k, ok := out.LastEvaluatedKey[pkAttr].(*types.AttributeValueMemberS); !ok || k.Value != pk {
+		return items, "", nil
+	}
 	return items, encodeCursor(out.LastEvaluatedKey), nil
 }
 

@@ -272,6 +272,10 @@ func (s *Calls) ListCandidacies(ctx context.Context, callID string, status calls
 		}
 		items = append(items, it.candidacy())
 	}
+	// A LastEvaluatedKey outside the partition (minidyn) ends the listing.
+	if k, ok := out.LastEvaluatedKey[pkAttr].(*types.AttributeValueMemberS); !ok || k.Value != pk {
+		return items, "", nil
+	}
 	return items, encodeCursor(out.LastEvaluatedKey), nil
 }
 
