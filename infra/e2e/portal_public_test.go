@@ -14,18 +14,25 @@ import (
 )
 
 // waitMail waits (briefly: the outbox delivers right after the write) for
-// a message to addr whose text matches re, and returns the match.
-func waitMail(t *testing.T, addr string, re *regexp.Regexp) []string {
+// n messages to addr whose text matches re, and returns the latest match (a
+// link sent again carries a new token).
+func waitMail(t *testing.T, addr string, n int, re *regexp.Regexp) []string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		var last []string
+		matches := 0
 		for _, m := range mailTo(addr) {
 			if found := re.FindStringSubmatch(m.Text); found != nil {
-				return found
+				last = found
+				matches++
 			}
 		}
+		if matches >= n {
+			return last
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no email to the test address matching %s", re)
+			t.Fatalf("fewer than %d emails to the test address matching %s", n, re)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -82,8 +89,23 @@ func TestPortalArabicEventRegistration(t *testing.T) {
 	}
 	screenshot(t, ctx, "event-registered-ar.png")
 
+	// The same address again: a 409 that says so (and the link is sent again).
+	run(t, ctx, "register twice",
+		chromedp.Navigate(lc.URL()+"/ar/evenements/atelier-cocreation-pan"),
+		chromedp.WaitVisible(`[data-field="fullName"] input`),
+		chromedp.SendKeys(`[data-field="fullName"] input`, "سلمى الإدريسي"),
+		chromedp.SendKeys(`[data-field="email"] input`, email),
+		chromedp.Click(`[data-field="answers.role"] input[value="association"]`),
+		chromedp.Click(`[data-field="consent"] input`),
+		chromedp.Click(`form button[type="submit"]`),
+		chromedp.WaitVisible(`.alert p`))
+	if got := textOf(t, ctx, ".alert p"); !strings.Contains(got, "مسجّل مسبقًا") {
+		t.Errorf("second registration shows %q, want the already-registered message", got)
+	}
+
 	// The confirmation email carries the same code and the manage link.
-	link := waitMail(t, email, regexp.MustCompile(`/ar/registrations/[a-z0-9]{26}\?token=[A-Za-z0-9_-]+`))
+	// The confirmation, then the link sent again after the second attempt.
+	link := waitMail(t, email, 2, regexp.MustCompile(`/ar/registrations/[a-z0-9]{26}\?token=[A-Za-z0-9_-]+`))
 	var withCode bool
 	for _, m := range mailTo(email) {
 		withCode = withCode || strings.Contains(m.Text, code)
@@ -165,7 +187,7 @@ func TestPortalFrenchCandidacy(t *testing.T) {
 
 	// The private link, from the mailbox; the page drops the token from the
 	// address bar and still works after a reload.
-	link := waitMail(t, email, regexp.MustCompile(`/fr/candidatures/[0-9a-z]{26}\?token=[A-Za-z0-9_-]+`))
+	link := waitMail(t, email, 1, regexp.MustCompile(`/fr/candidatures/[0-9a-z]{26}\?token=[A-Za-z0-9_-]+`))
 	run(t, ctx, "open the private link",
 		chromedp.Navigate(lc.URL()+link[0]),
 		chromedp.WaitVisible(`[data-doc="statuts"] input[type="file"]`))
@@ -224,6 +246,14 @@ func TestPortalFrenchCandidacy(t *testing.T) {
 		t.Errorf("the submitted candidacy still shows %d form controls (%v)", n, err)
 	}
 	screenshot(t, ctx, "candidacy-submitted-fr.png")
+
+	// Withdrawn after confirmation; the reference stays.
+	run(t, ctx, "withdraw",
+		chromedp.Click(`//section[@aria-labelledby="withdraw-title"]//button`),
+		chromedp.WaitVisible(`//dd[@data-status="withdrawn"]`))
+	if got := textOf(t, ctx, "[data-reference]"); got != reference {
+		t.Errorf("reference after withdrawal = %q, want %q", got, reference)
+	}
 
 	if problems := consoleProblems(); len(problems) > 0 {
 		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
