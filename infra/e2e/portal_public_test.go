@@ -75,6 +75,9 @@ func TestPortalArabicEventRegistration(t *testing.T) {
 		chromedp.Click(`form button[type="submit"]`),
 		chromedp.WaitVisible(`[data-field="answers.role"] .field-error`))
 	screenshot(t, ctx, "event-form-ar.png")
+	if got := textOf(t, ctx, "main"); strings.Contains(got, "[object") || strings.Contains(got, "null") || strings.Contains(got, "undefined") {
+		t.Errorf("the event page shows code instead of text: %q", got)
+	}
 	if got := textOf(t, ctx, `.alert`); !strings.Contains(got, "تحضرون بصفتكم") {
 		t.Errorf("error summary = %q, want it to name the question", got)
 	}
@@ -181,6 +184,9 @@ func TestPortalFrenchCandidacy(t *testing.T) {
 		chromedp.Click(`form button[type="submit"]`),
 		chromedp.WaitVisible(`[data-applied]`))
 	screenshot(t, ctx, "applied-fr.png")
+	if got := textOf(t, ctx, "main"); strings.Contains(got, "[object") || strings.Contains(got, "null") || strings.Contains(got, "undefined") {
+		t.Errorf("the call page shows code instead of text: %q", got)
+	}
 	if got := textOf(t, ctx, "[data-applied]"); !strings.Contains(got, email) {
 		t.Errorf("confirmation = %q, want it to name the address the link went to", got)
 	}
@@ -246,6 +252,13 @@ func TestPortalFrenchCandidacy(t *testing.T) {
 		t.Errorf("the submitted candidacy still shows %d form controls (%v)", n, err)
 	}
 	screenshot(t, ctx, "candidacy-submitted-fr.png")
+
+	// The call page in Arabic, right to left, for the screenshots.
+	run(t, ctx, "open the call in Arabic",
+		chromedp.Navigate(lc.URL()+"/ar/candidatures/appels/copil-societe-civile"),
+		chromedp.WaitVisible(`[data-field="association.name"] input`))
+	screenshot(t, ctx, "call-ar.png")
+	run(t, ctx, "back to the candidacy", chromedp.Navigate(lc.URL()+strings.Split(link[0], "?")[0]), chromedp.WaitVisible(`[data-reference]`))
 
 	// Withdrawn after confirmation; the reference stays.
 	run(t, ctx, "withdraw",

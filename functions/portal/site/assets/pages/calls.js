@@ -2,7 +2,7 @@
 // with its application form. The private candidacy page is candidacy.js.
 import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDateTime } from '../i18n.js';
-import { api, query, newIdempotencyKey } from '../api.js';
+import { api, query } from '../api.js';
 import { field, checkbox, choices, checked, control, clearErrors, showErrors, showMessage } from '../forms.js';
 import { errorBox, noticeBox } from './shared.js';
 
@@ -123,7 +123,7 @@ export const detail = {
       h('span', { class: 'badge' }, callKinds[c.kind] ? t(callKinds[c.kind]) : c.kind),
       h('h1', null, c.title),
       h('div', { class: 'body' }, paragraphs(c.description)),
-      callFacts(c),
+      h('div', { class: 'call-facts' }, callFacts(c)),
       section);
     if (c.accepting) applyForm(section, c, ctx);
     else section.append(h('h2', { id: 'apply-title' }, t('cand.apply')), h('p', { class: 'notice-box' }, t('cand.not_accepting_text')));
@@ -215,8 +215,6 @@ function applyForm(section, c, ctx) {
     statusLine);
   section.replaceChildren(h('h2', { id: 'apply-title' }, t('cand.apply')), h('p', null, t('cand.apply_intro')), form);
 
-  let key = newIdempotencyKey();
-  let sentBody = '';
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form, summary);
@@ -227,13 +225,10 @@ function applyForm(section, c, ctx) {
       showErrors(form, summary, missing);
       return;
     }
-    const serialized = JSON.stringify(body);
-    if (sentBody && serialized !== sentBody) key = newIdempotencyKey();
     submit.disabled = true;
     statusLine.textContent = t('obs.sending');
     try {
-      sentBody = serialized;
-      await api('POST', `/api/calls/${encodeURIComponent(c.id)}/candidacies${query({ lang })}`, { body, headers: { 'Idempotency-Key': key } });
+      await api('POST', `/api/calls/${encodeURIComponent(c.id)}/candidacies${query({ lang })}`, { body });
       const heading = h('h2', { id: 'apply-title', tabindex: '-1' }, t('cand.applied_title'));
       section.replaceChildren(h('div', { class: 'success', role: 'status', 'data-applied': '' },
         heading,
@@ -244,10 +239,6 @@ function applyForm(section, c, ctx) {
       if (err?.name === 'AbortError') return;
       statusLine.textContent = '';
       submit.disabled = false;
-      if (!err.retryable) {
-        key = newIdempotencyKey();
-        sentBody = '';
-      }
       if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
       else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
     }
