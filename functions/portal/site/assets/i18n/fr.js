@@ -172,7 +172,7 @@ export default {
   "cand.doc_optional": "facultatif",
   "cand.doc_max": "PDF, {size} Mo au plus",
   "cand.criteria": "Grille d’évaluation",
-  "cand.criterion": "{label} — {weight} %",
+  "cand.criterion": "{label} — {weight} %",
   "cand.apply": "Déposer une candidature",
   "cand.apply_intro": "Seuls le nom et l’adresse de l’association et de son représentant sont nécessaires pour commencer ; vous compléterez le reste et joindrez les pièces depuis votre espace privé. Aucun numéro de CIN n’est demandé.",
   "cand.apply_submit": "Créer ma candidature",
