@@ -70,7 +70,7 @@ func BenchmarkEventsSurge(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := &benchClient{base: bc.URL(), http: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 1000, MaxConnsPerHost: 0}}}
+	c := &benchClient{base: bc.URL(), http: &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 1000, MaxConnsPerHost: 0}}}
 	for _, mode := range []string{"ses-up", "ses-down"} {
 		b.Run(mode, func(b *testing.B) {
 			for n := range b.N {
