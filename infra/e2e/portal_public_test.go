@@ -226,6 +226,16 @@ func TestPortalFrenchCandidacy(t *testing.T) {
 		t.Errorf("missing documents listed = %q", got)
 	}
 
+	// A file named .pdf that is not one passes the page's checks, reaches
+	// S3, and the check rejects it: the page shows why.
+	run(t, ctx, "upload a fake PDF",
+		chromedp.SetUploadFiles(`#doc-statuts`, []string{write("faux.pdf", []byte("ceci n'est pas un PDF, seulement du texte"))}),
+		chromedp.Click(`[data-doc="statuts"] button`),
+		chromedp.WaitVisible(`[data-doc="statuts"] [data-doc-status="rejected"]`))
+	if got := textOf(t, ctx, `[data-doc="statuts"] .doc-state`); !strings.Contains(got, "Refusée") || !strings.Contains(got, "Fichier refusé") {
+		t.Errorf("rejected document state = %q, want the status and the reason", got)
+	}
+
 	// Each required document, uploaded through the page straight to S3, is verified.
 	for _, typ := range []string{"statuts", "recepisse"} {
 		run(t, ctx, "upload "+typ,
