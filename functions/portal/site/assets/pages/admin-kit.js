@@ -88,7 +88,7 @@ export function repeater({ name, legend, addLabel, removeLabel, items, build }) 
     const n = h('legend', null, '');
     const remove = h('button', { type: 'button', class: 'danger small' }, removeLabel);
     const set = h('fieldset', { class: 'row-set' }, n, r.el, h('div', { class: 'button-row' }, remove));
-    const entry = { set, read: r.read, n };
+    const entry = { set, read: r.read, n, remove };
     rows.push(entry);
     box.append(set);
     remove.addEventListener('click', () => {
@@ -100,7 +100,10 @@ export function repeater({ name, legend, addLabel, removeLabel, items, build }) 
     number();
     if (focus) set.querySelector('input, select, textarea')?.focus();
   };
-  const number = () => rows.forEach((r, i) => { r.n.textContent = `${legend} ${i + 1}`; });
+  const number = () => rows.forEach((r, i) => {
+    r.n.textContent = `${legend} ${i + 1}`;
+    r.remove.setAttribute('aria-label', `${removeLabel} (${legend} ${i + 1})`);
+  });
   for (const it of items || []) addRow(it, false);
   add.addEventListener('click', () => addRow(null, true));
   const el = h('div', { class: 'field repeater', 'data-field': name }, h('h3', null, legend), box, h('div', { class: 'button-row' }, add));
