@@ -189,6 +189,17 @@ func TestPortalAdminEventCheckIn(t *testing.T) {
 		t.Errorf("the export lacks the registrant: %q", csv)
 	}
 
+	// Cancelling (after the confirmation) emails the registrant.
+	run(t, ctx, "cancel the event",
+		chromedp.Click(row+` button.danger`),
+		chromedp.WaitVisible(row+` .badge.cancelled`))
+	if got := textOf(t, ctx, `#admin-panel .status-line`); !strings.Contains(got, "Courriels d’annulation envoyés : 1") {
+		t.Errorf("after the cancellation: %q", got)
+	}
+	if got := adminEvent(t, id)["status"]; got != "cancelled" {
+		t.Errorf("status = %v, want cancelled", got)
+	}
+
 	if problems := consoleProblems(); len(problems) > 0 {
 		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
 	}
@@ -288,6 +299,20 @@ func TestPortalEvaluatorScores(t *testing.T) {
 	r.json(t, &decided)
 	if decided.Outcome != "reserve" {
 		t.Errorf("outcome after the UI = %q, want reserve", decided.Outcome)
+	}
+
+	// Every candidacy is decided: the results are published after the confirmation.
+	acceptDialogs(ctx)
+	run(t, ctx, "publish the results",
+		chromedp.Click(`//button[text()="Retour aux appels"]`),
+		chromedp.WaitVisible(callRow),
+		chromedp.Click(callRow+`//button[text()="Publier les résultats"]`),
+		chromedp.WaitVisible(callRow+`//span[contains(@class,"results_published")]`))
+	if got := textOf(t, ctx, `#admin-panel .status-line`); !strings.Contains(got, "Courriels envoyés : 1") {
+		t.Errorf("after the publication: %q", got)
+	}
+	if msgs := mailTo(cand.email); len(msgs) == 0 || !strings.Contains(msgs[len(msgs)-1].Subject, cand.reference) {
+		t.Errorf("no outcome email with the reference to the candidate")
 	}
 
 	if problems := consoleProblems(); len(problems) > 0 {

@@ -41,10 +41,10 @@ export async function callsPanel(panel, call) {
   const open = (build) => {
     home.hidden = true;
     const back = h('button', { type: 'button', class: 'secondary back-button' }, t('admcall.back_calls'));
+    // The list is still current: these views change no call.
     back.addEventListener('click', () => {
       sub.replaceChildren();
       home.hidden = false;
-      load(true);
     });
     const box = h('div');
     sub.replaceChildren(h('div', { class: 'button-row' }, back), box);
