@@ -251,7 +251,7 @@ func (s *Calls) ListCandidacies(ctx context.Context, callID string, status calls
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
+	page, next, err := s.queryPage(ctx, "list candidacies", &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
 		IndexName:                 aws.String(index),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
@@ -260,23 +260,19 @@ func (s *Calls) ListCandidacies(ctx context.Context, callID string, status calls
 		ScanIndexForward:          aws.Bool(false),
 		Limit:                     aws.Int32(int32(limit)),
 		ExclusiveStartKey:         start,
-	})
+	}, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
 	if err != nil {
-		return nil, "", classify("list candidacies", err)
+		return nil, "", err
 	}
-	items := make([]calls.Candidacy, 0, len(out.Items))
-	for _, av := range out.Items {
+	items := make([]calls.Candidacy, 0, len(page))
+	for _, av := range page {
 		var it candItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 			return nil, "", fmt.Errorf("unmarshal candidacy: %w", err)
 		}
 		items = append(items, it.candidacy())
 	}
-	// A LastEvaluatedKey outside the partition (minidyn) ends the listing.
-	if k, ok := out.LastEvaluatedKey[pkAttr].(*types.AttributeValueMemberS); !ok || k.Value != pk {
-		return items, "", nil
-	}
-	return items, encodeCursor(out.LastEvaluatedKey), nil
+	return items, next, nil
 }
 
 func versionCond(prev int) (string, map[string]string, map[string]types.AttributeValue) {

@@ -18,6 +18,7 @@ import (
 
 	"espaceosc/shared/apperr"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -191,3 +192,48 @@ func decodeCursor(cursor string, allowed []string, partitionAttr, wantPartition 
 
 // joinKey builds a key from parts: joinKey("NEWS", slug) = "NEWS#slug".
 func joinKey(parts ...string) string { return strings.Join(parts, "#") }
+
+// queryPage runs a query of one partition (pkAttr = pk, on the table or an
+// index) and returns its items and the cursor of the next page ("" on the
+// last). cursorAttrs are the key attributes a cursor of this listing holds.
+//
+// DynamoDB's LastEvaluatedKey always lies in the queried partition. minidyn
+// (the DynamoDB of tests and of the local cloud) can return one outside it
+// when a filter is used, after counting other partitions' entries against
+// Limit; such a key is followed here, never handed out or taken for the end,
+// so that no item of the partition is skipped.
+func (s *Store) queryPage(ctx context.Context, op string, in *dynamodb.QueryInput, cursorAttrs []string, pkAttr, pk string) ([]map[string]types.AttributeValue, string, error) {
+	limit := 0
+	if in.Limit != nil {
+		limit = int(*in.Limit)
+	}
+	var items []map[string]types.AttributeValue
+	for range 1000 {
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return nil, "", classify(op, err)
+		}
+		items = append(items, out.Items...)
+		lek := out.LastEvaluatedKey
+		if len(lek) == 0 {
+			return items, "", nil
+		}
+		if k, ok := lek[pkAttr].(*types.AttributeValueMemberS); ok && k.Value == pk {
+			return items, encodeCursor(lek), nil
+		}
+		if limit > 0 && len(items) >= limit {
+			// The page is full: the next one starts after its last item.
+			last := items[len(items)-1]
+			key := make(map[string]types.AttributeValue, len(cursorAttrs))
+			for _, a := range cursorAttrs {
+				key[a] = last[a]
+			}
+			return items, encodeCursor(key), nil
+		}
+		in.ExclusiveStartKey = lek
+		if limit > 0 {
+			in.Limit = aws.Int32(int32(limit - len(items)))
+		}
+	}
+	return nil, "", fmt.Errorf("dynamodb %s: no end after 1000 pages", op)
+}
