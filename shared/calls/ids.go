@@ -2,30 +2,21 @@ package calls
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
 
-	"espaceosc/shared/validate"
+	"espaceosc/shared/secret"
 )
 
 // crockford is Crockford's base32 alphabet, lower case (no i, l, o, u).
 const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
 
-// randomBase32 returns n random base32 characters (5 bits each).
+// randomBase32 returns n random lower-case Crockford base32 characters (5
+// bits each).
 func randomBase32(r io.Reader, n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", fmt.Errorf("random: %w", err)
-	}
-	for i := range b {
-		b[i] = crockford[b[i]&31] // 256 is a multiple of 32: no bias
-	}
-	return string(b), nil
+	s, err := secret.Base32(r, n)
+	return strings.ToLower(s), err
 }
 
 // newID returns a random ID of 130 bits (26 base32 characters).
@@ -50,34 +41,14 @@ func ValidCallID(id string) bool {
 }
 
 // newToken returns a 256-bit private token (base64url) and its stored hash.
-func newToken(r io.Reader) (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", "", fmt.Errorf("random token: %w", err)
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func newToken(r io.Reader) (token, hash string, err error) { return secret.NewToken(r) }
 
 // TokenMatches reports, in constant time, whether token is c's private token.
-func (c Candidacy) TokenMatches(token string) bool {
-	if token == "" || c.TokenHash == "" {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(c.TokenHash)) == 1
-}
+func (c Candidacy) TokenMatches(token string) bool { return secret.Matches(token, c.TokenHash) }
 
 // EmailHash is the lookup key of an address (loi 09-08 access and erasure
 // requests): SHA-256 (hex) of the normalised address.
-func EmailHash(email string) string {
-	sum := sha256.Sum256([]byte(validate.NormalizeEmail(email)))
-	return hex.EncodeToString(sum[:])
-}
+func EmailHash(email string) string { return secret.EmailHash(email) }
 
 // KeyPrefix is the S3 prefix of every dossier object.
 const KeyPrefix = "candidacies/"

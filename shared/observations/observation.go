@@ -6,10 +6,6 @@ package observations
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +13,7 @@ import (
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/i18n"
+	"espaceosc/shared/secret"
 	"espaceosc/shared/validate"
 )
 
@@ -142,20 +139,8 @@ func (p Patch) Validate() error {
 	return fs.Err()
 }
 
-// crockford is Crockford's base32 alphabet (no I, L, O, U).
-const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
 // randomBase32 returns n random Crockford base32 characters (5 bits each).
-func randomBase32(r io.Reader, n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", fmt.Errorf("random: %w", err)
-	}
-	for i := range b {
-		b[i] = crockford[b[i]&31] // 256 is a multiple of 32: no bias
-	}
-	return string(b), nil
-}
+func randomBase32(r io.Reader, n int) (string, error) { return secret.Base32(r, n) }
 
 // newID returns a random ID of 130 bits (26 lowercase base32 characters).
 func newID(r io.Reader) (string, error) {
@@ -170,34 +155,14 @@ func newReference(r io.Reader, now time.Time) (string, error) {
 }
 
 // newToken returns a 256-bit follow-up token (base64url) and its stored hash.
-func newToken(r io.Reader) (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", "", fmt.Errorf("random token: %w", err)
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func newToken(r io.Reader) (token, hash string, err error) { return secret.NewToken(r) }
 
 // TokenMatches reports, in constant time, whether token is o's follow-up token.
-func (o Observation) TokenMatches(token string) bool {
-	if token == "" || o.TokenHash == "" {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(o.TokenHash)) == 1
-}
+func (o Observation) TokenMatches(token string) bool { return secret.Matches(token, o.TokenHash) }
 
 // EmailHash is the lookup key of an address (loi 09-08 access and erasure
 // requests): SHA-256 (hex) of the normalised address.
-func EmailHash(email string) string {
-	sum := sha256.Sum256([]byte(validate.NormalizeEmail(email)))
-	return hex.EncodeToString(sum[:])
-}
+func EmailHash(email string) string { return secret.EmailHash(email) }
 
 // validID reports whether id could be an observation ID (before any lookup).
 func validID(id string) bool {
