@@ -28,64 +28,6 @@ import (
 // candidacy is a candidacy and its private token.
 type candidacy struct{ id, token string }
 
-// doOn is do against any cloud (the openapi test starts its own).
-func doOn(t testing.TB, c *cloud.Cloud, x call) reply {
-	t.Helper()
-	var body io.Reader
-	switch b := x.body.(type) {
-	case nil:
-	case string:
-		body = strings.NewReader(b)
-	case []byte:
-		body = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(x.method, c.URL()+x.path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if x.token != "" {
-		req.Header.Set("Authorization", "Bearer "+x.token)
-	}
-	for k, v := range x.headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", x.method, x.path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reply{status: resp.StatusCode, header: resp.Header, body: b}
-}
-
-// mustStatus is expectStatus for tests and benchmarks alike.
-func mustStatus(t testing.TB, r reply, want int) {
-	t.Helper()
-	if r.status != want {
-		t.Fatalf("status = %d, want %d; body: %s", r.status, want, r.body)
-	}
-}
-
-// jsonOf decodes a reply for tests and benchmarks alike.
-func jsonOf(t testing.TB, r reply, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("decode %s: %v", r.body, err)
-	}
-}
-
 // minimalPDF returns a small valid PDF (one page saying text) padded with a
 // comment to at least size bytes.
 func minimalPDF(text string, size int) []byte {
@@ -140,16 +82,13 @@ func callBody(id string, opens, closes time.Time) map[string]any {
 // createOpenCall creates a call (admin API) and opens it.
 func createOpenCall(t testing.TB, c *cloud.Cloud, body map[string]any) string {
 	t.Helper()
-	admin, err := c.Token("admin", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := tokenFor(t, c, "admin", "")
 	r := doOn(t, c, call{method: "POST", path: "/api/admin/calls", body: body, token: admin})
-	mustStatus(t, r, http.StatusCreated)
+	expectStatus(t, r, http.StatusCreated)
 	var created struct{ ID string }
-	jsonOf(t, r, &created)
+	r.json(t, &created)
 	r = doOn(t, c, call{method: "POST", path: "/api/admin/calls/" + created.ID + "/status", body: map[string]string{"status": "open"}, token: admin})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 	return created.ID
 }
 
@@ -175,12 +114,12 @@ var privateLink = regexp.MustCompile(`/(fr|ar)/candidatures/([0-9a-z]{26})\?toke
 func applyOn(t testing.TB, c *cloud.Cloud, callID string, body map[string]any) candidacy {
 	t.Helper()
 	r := doOn(t, c, call{method: "POST", path: "/api/calls/" + callID + "/candidacies", body: body})
-	mustStatus(t, r, http.StatusCreated)
+	expectStatus(t, r, http.StatusCreated)
 	var created struct {
 		ID     string
 		Status string
 	}
-	jsonOf(t, r, &created)
+	r.json(t, &created)
 	for _, m := range c.Mail() {
 		if mm := privateLink.FindStringSubmatch(m.Text); mm != nil && mm[2] == created.ID {
 			return candidacy{id: created.ID, token: mm[3]}
@@ -205,9 +144,9 @@ type uploadForm struct {
 func upload(t testing.TB, c *cloud.Cloud, cand candidacy, typ, filename string, data []byte) string {
 	t.Helper()
 	r := doOn(t, c, call{method: "POST", path: "/api/candidacies/" + cand.id + "/documents", body: map[string]string{"type": typ}, token: cand.token})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 	var f uploadForm
-	jsonOf(t, r, &f)
+	r.json(t, &f)
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	keys := make([]string, 0, len(f.Fields))
@@ -254,9 +193,9 @@ type candidacyView struct {
 func getCandidacy(t testing.TB, c *cloud.Cloud, cand candidacy, lang string) candidacyView {
 	t.Helper()
 	r := doOn(t, c, call{method: "GET", path: "/api/candidacies/" + cand.id + "?lang=" + lang, token: cand.token})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 	var v candidacyView
-	jsonOf(t, r, &v)
+	r.json(t, &v)
 	return v
 }
 
@@ -315,7 +254,7 @@ func applyAndSubmit(t *testing.T, callID string) (candidacyID, token string) {
 	cand := applyOn(t, lc, callID, application(fmt.Sprintf("osc-%d@example.org", time.Now().UnixNano()), "fr"))
 	completeDossier(t, lc, cand)
 	r := do(t, call{method: "POST", path: "/api/candidacies/" + cand.id + "/submit", token: cand.token})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 	return cand.id, cand.token
 }
 
@@ -331,8 +270,8 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 		}
 	}
 	r := do(t, call{method: "GET", path: "/api/calls?status=open&lang=ar"})
-	mustStatus(t, r, http.StatusOK)
-	jsonOf(t, r, &list)
+	expectStatus(t, r, http.StatusOK)
+	r.json(t, &list)
 	found := false
 	for _, c := range list.Items {
 		found = found || (c.ID == callID && c.Accepting && c.Title == "الترشح للجنة القيادة (اختبار)")
@@ -389,9 +328,9 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 		t.Fatalf("recepisse: %+v", d)
 	}
 	r = do(t, call{method: "POST", path: "/api/candidacies/" + cand.id + "/submit", token: cand.token})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 	var sub candidacyView
-	jsonOf(t, r, &sub)
+	r.json(t, &sub)
 	year := now.Add(-time.Hour).In(calls.Casablanca).Year()
 	if want := fmt.Sprintf("COPIL-%d-0001", year); sub.Reference != want || sub.Status != "submitted" {
 		t.Fatalf("submitted: %s %s, want %s", sub.Reference, sub.Status, want)
@@ -419,7 +358,7 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 	r = do(t, call{method: "PATCH", path: "/api/candidacies/" + cand.id, body: map[string]string{"motivation": strings.Repeat("Nouvelle motivation. ", 5)}, token: cand.token})
 	expectProblem(t, r, http.StatusConflict, "")
 	r = do(t, call{method: "POST", path: "/api/candidacies/" + cand.id + "/withdraw", token: cand.token})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 
 	// The evaluation story starts from here.
 	id, tok := applyAndSubmit(t, callID)
@@ -436,7 +375,7 @@ func TestCandidacyTokenOpensOnlyItsCandidacy(t *testing.T) {
 	}
 	// Through the query string as the private link does.
 	r := do(t, call{method: "GET", path: "/api/candidacies/" + a.id + "?token=" + url.QueryEscape(a.token)})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 	for _, x := range []call{
 		{method: "GET", path: "/api/candidacies/" + a.id, token: b.token},
 		{method: "GET", path: "/api/candidacies/" + a.id},
@@ -453,7 +392,7 @@ func TestCandidacyTokenOpensOnlyItsCandidacy(t *testing.T) {
 	}
 	// Admin routes are not reachable without a JWT.
 	r = do(t, call{method: "GET", path: "/api/admin/calls"})
-	mustStatus(t, r, http.StatusUnauthorized)
+	expectStatus(t, r, http.StatusUnauthorized)
 }
 
 func TestCallDeadlines(t *testing.T) {
@@ -470,7 +409,7 @@ func TestCallDeadlines(t *testing.T) {
 	body["closesAt"] = now.Add(-time.Minute).UTC().Format(time.RFC3339)
 	delete(body, "id")
 	r := do(t, call{method: "PUT", path: "/api/admin/calls/" + callID, body: body, token: token(t, "admin")})
-	mustStatus(t, r, http.StatusOK)
+	expectStatus(t, r, http.StatusOK)
 
 	for _, x := range []call{
 		{method: "POST", path: "/api/calls/" + callID + "/candidacies", body: application("late@example.org", "fr")},
@@ -524,7 +463,7 @@ func TestCandidacyBadInput(t *testing.T) {
 		t.Errorf("bad input changed something: %+v → %+v, %d emails", before, after, len(lc.Mail())-mails)
 	}
 	r := do(t, call{method: "GET", path: "/api/admin/calls/copil-evaluator", token: token(t, "admin")})
-	mustStatus(t, r, http.StatusNotFound)
+	expectStatus(t, r, http.StatusNotFound)
 }
 
 // TestConcurrentSubmissionsThroughTheCloud: 40 associations submit at the

@@ -70,15 +70,6 @@ func setCallStatus(t *testing.T, c *cloud.Cloud, admin, callID string, statuses 
 	}
 }
 
-func tokenFor(t *testing.T, c *cloud.Cloud, role, sub string) string {
-	t.Helper()
-	tok, err := c.Token(role, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
-
 func getURL(t *testing.T, link string) []byte {
 	t.Helper()
 	resp, err := http.Get(link)

@@ -54,7 +54,7 @@ type reply struct {
 	body   []byte
 }
 
-func (r reply) json(t *testing.T, v any) {
+func (r reply) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)
@@ -63,8 +63,15 @@ func (r reply) json(t *testing.T, v any) {
 
 func do(t *testing.T, c call) reply {
 	t.Helper()
+	return doOn(t, lc, c)
+}
+
+// doOn is do against any cloud (the openapi test starts its own), for tests
+// and benchmarks alike.
+func doOn(t testing.TB, c *cloud.Cloud, x call) reply {
+	t.Helper()
 	var body io.Reader
-	switch b := c.body.(type) {
+	switch b := x.body.(type) {
 	case nil:
 	case string:
 		body = strings.NewReader(b)
@@ -77,22 +84,22 @@ func do(t *testing.T, c call) reply {
 		}
 		body = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(c.method, lc.URL()+c.path, body)
+	req, err := http.NewRequest(x.method, c.URL()+x.path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+	if x.token != "" {
+		req.Header.Set("Authorization", "Bearer "+x.token)
 	}
-	for k, v := range c.headers {
+	for k, v := range x.headers {
 		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", c.method, c.path, err)
+		t.Fatalf("%s %s: %v", x.method, x.path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -102,7 +109,7 @@ func do(t *testing.T, c call) reply {
 	return reply{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-func expectStatus(t *testing.T, r reply, want int) {
+func expectStatus(t testing.TB, r reply, want int) {
 	t.Helper()
 	if r.status != want {
 		t.Fatalf("status = %d, want %d; body: %s", r.status, want, r.body)
@@ -111,7 +118,13 @@ func expectStatus(t *testing.T, r reply, want int) {
 
 func token(t *testing.T, role string) string {
 	t.Helper()
-	tok, err := lc.Token(role, "")
+	return tokenFor(t, lc, role, "")
+}
+
+// tokenFor is a JWT of role for subject sub from cloud c.
+func tokenFor(t testing.TB, c *cloud.Cloud, role, sub string) string {
+	t.Helper()
+	tok, err := c.Token(role, sub)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,10 +42,7 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 		t.Fatalf("start a fresh local cloud: %v", err)
 	}
 	defer fresh.Close()
-	admin, err := fresh.Token("admin", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := tokenFor(t, fresh, "admin", "")
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 	type op struct {
