@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -31,19 +30,6 @@ func newEnv(t *testing.T) *env {
 	st := ddbstore.New(db, table).Calls()
 	svc := calls.NewService(st, nil, nil, calls.Config{}, log).WithClock(func() time.Time { return time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC) })
 	return &env{store: st, router: newRouter(svc, log)}
-}
-
-func load(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return req
 }
 
 func (e *env) serve(t *testing.T, req events.APIGatewayV2HTTPRequest) (int, map[string]any) {
@@ -74,7 +60,7 @@ func TestRoutesMatchTemplate(t *testing.T) {
 
 func TestCreateOpenListEdit(t *testing.T) {
 	e := newEnv(t)
-	status, body := e.serve(t, load(t, "create.json"))
+	status, body := e.serve(t, httpapitest.Load(t, "create.json"))
 	if status != 201 || body["status"] != "draft" || body["opensAt"] != "2024-08-14T08:00:00Z" {
 		t.Fatalf("create: %d %v", status, body)
 	}
@@ -82,17 +68,17 @@ func TestCreateOpenListEdit(t *testing.T) {
 	if docs[0].(map[string]any)["maxBytes"] != float64(10<<20) || docs[1].(map[string]any)["maxBytes"] != float64(5<<20) {
 		t.Errorf("document sizes: %v", docs)
 	}
-	if status, _ := e.serve(t, load(t, "create.json")); status != 409 {
+	if status, _ := e.serve(t, httpapitest.Load(t, "create.json")); status != 409 {
 		t.Errorf("same id again: %d, want 409", status)
 	}
-	if status, body := e.serve(t, load(t, "status.json")); status != 200 || body["status"] != "open" || body["accepting"] != false {
+	if status, body := e.serve(t, httpapitest.Load(t, "status.json")); status != 200 || body["status"] != "open" || body["accepting"] != false {
 		t.Errorf("open before its opening time: %d %v, want open and not yet accepting", status, body)
 	}
-	status, body = e.serve(t, load(t, "list.json"))
+	status, body = e.serve(t, httpapitest.Load(t, "list.json"))
 	if items := body["items"].([]any); status != 200 || len(items) != 1 {
 		t.Errorf("list open: %d %v", status, body)
 	}
-	put := load(t, "create.json")
+	put := httpapitest.Load(t, "create.json")
 	put.RouteKey, put.RequestContext.HTTP.Method = "PUT /api/admin/calls/{id}", "PUT"
 	put.PathParameters = map[string]string{"id": "copil-2024"}
 	put.Body = strings.Replace(strings.Replace(put.Body, `"id":"copil-2024",`, "", 1), `"seats":9`, `"seats":11`, 1)
@@ -103,9 +89,9 @@ func TestCreateOpenListEdit(t *testing.T) {
 
 func TestAccessAndBadInput(t *testing.T) {
 	e := newEnv(t)
-	evaluator := load(t, "create.json")
+	evaluator := httpapitest.Load(t, "create.json")
 	evaluator.RequestContext.Authorizer.JWT.Claims["cognito:groups"] = "[evaluators]"
-	anonymous := load(t, "list.json")
+	anonymous := httpapitest.Load(t, "list.json")
 	anonymous.RequestContext.Authorizer = nil
 	cases := []struct {
 		name   string
@@ -116,21 +102,21 @@ func TestAccessAndBadInput(t *testing.T) {
 		{"evaluator", evaluator, 403, ""},
 		{"no identity", anonymous, 401, ""},
 		{"everything wrong", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "create.json")
+			r := httpapitest.Load(t, "create.json")
 			r.Body = `{"kind":"x","title":{"fr":"","ar":""},"opensAt":"x","closesAt":"y","seats":0,"documents":[],"criteria":[]}`
 			return r
 		}(), 400, "kind"},
 		{"unknown field", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "create.json")
+			r := httpapitest.Load(t, "create.json")
 			r.Body = strings.Replace(r.Body, `"seats":9`, `"seats":9,"status":"open"`, 1)
 			return r
 		}(), 400, "status"},
 		{"bad status", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "status.json")
+			r := httpapitest.Load(t, "status.json")
 			r.Body = `{"status":"results_published"}`
 			return r
 		}(), 400, "status"},
-		{"status of a missing call", load(t, "status.json"), 404, ""},
+		{"status of a missing call", httpapitest.Load(t, "status.json"), 404, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

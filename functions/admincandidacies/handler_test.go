@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +13,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/i18n"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
@@ -84,14 +82,7 @@ func newEnv(t *testing.T) *env {
 
 func load(t *testing.T, name, id string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
+	req := httpapitest.Load(t, name)
 	if req.PathParameters != nil {
 		req.PathParameters["id"] = id
 		req.RawPath = strings.Replace(req.RawPath, "ID", id, 1)

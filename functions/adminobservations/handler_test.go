@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
@@ -40,19 +39,6 @@ func newEnv(t *testing.T) *env {
 	sender := &outboxtest.Sender{}
 	svc := observations.NewService(store.Observations(), outbox.New(store.Outbox(), sender, log), "http://portal.test", "2026-11-01", log)
 	return &env{db: db, table: table, sender: sender, svc: svc, router: newRouter(svc, log)}
-}
-
-func load(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return req
 }
 
 func withID(req events.APIGatewayV2HTTPRequest, id string) events.APIGatewayV2HTTPRequest {
@@ -118,10 +104,10 @@ func TestRoutesMatchTemplate(t *testing.T) {
 func TestEvaluatorsAreForbidden(t *testing.T) {
 	e := newEnv(t)
 	r, _ := e.submit(t, 1, "fr")
-	cases := []events.APIGatewayV2HTTPRequest{load(t, "list-evaluator.json")}
-	get := withID(load(t, "get.json"), r.ID)
+	cases := []events.APIGatewayV2HTTPRequest{httpapitest.Load(t, "list-evaluator.json")}
+	get := withID(httpapitest.Load(t, "get.json"), r.ID)
 	get.RequestContext.Authorizer.JWT.Claims["cognito:groups"] = "[evaluators]"
-	patch := withID(load(t, "patch.json"), r.ID)
+	patch := withID(httpapitest.Load(t, "patch.json"), r.ID)
 	patch.RequestContext.Authorizer.JWT.Claims["cognito:groups"] = "[evaluators]"
 	cases = append(cases, get, patch)
 	for _, req := range cases {
@@ -144,7 +130,7 @@ func TestListNewestFirstWithStatusFilterAndPages(t *testing.T) {
 	}
 	// Submitted within the same second: order by createdAt then id is stable but
 	// not by submission, so compare as a set and check the page mechanics.
-	req := load(t, "list.json")
+	req := httpapitest.Load(t, "list.json")
 	req.QueryStringParameters["limit"] = "2"
 	status, body := e.serve(t, req)
 	if status != 200 {
@@ -180,17 +166,17 @@ func TestListNewestFirstWithStatusFilterAndPages(t *testing.T) {
 		}
 	}
 
-	bad := load(t, "list.json")
+	bad := httpapitest.Load(t, "list.json")
 	bad.QueryStringParameters["status"] = "pending"
 	if status, body := e.serve(t, bad); status != 400 || !strings.Contains(fmt.Sprint(body["errors"]), "status") {
 		t.Errorf("bad status filter: %d %v", status, body)
 	}
-	bad = load(t, "list.json")
+	bad = httpapitest.Load(t, "list.json")
 	bad.QueryStringParameters["cursor"] = "nope"
 	if status, _ := e.serve(t, bad); status != 400 {
 		t.Errorf("bad cursor: %d", status)
 	}
-	answered := load(t, "list.json")
+	answered := httpapitest.Load(t, "list.json")
 	answered.QueryStringParameters["status"] = "answered"
 	if _, body := e.serve(t, answered); len(body["items"].([]any)) != 0 {
 		t.Errorf("answered listing = %v, want empty", body)
@@ -204,14 +190,14 @@ func TestAnswerEmailsTheAuthor(t *testing.T) {
 			r, token := e.submit(t, 1, lang)
 
 			// answered without a response: refused, nothing changes.
-			noResponse := withID(load(t, "patch.json"), r.ID)
+			noResponse := withID(httpapitest.Load(t, "patch.json"), r.ID)
 			noResponse.Body = `{"status":"answered"}`
 			status, body := e.serve(t, noResponse)
 			if status != 400 || !strings.Contains(fmt.Sprint(body["errors"]), "response") {
 				t.Fatalf("answered without response: %d %v", status, body)
 			}
 
-			status, body = e.serve(t, withID(load(t, "patch.json"), r.ID))
+			status, body = e.serve(t, withID(httpapitest.Load(t, "patch.json"), r.ID))
 			if status != 200 || body["status"] != "answered" {
 				t.Fatalf("PATCH: %d %v", status, body)
 			}
@@ -248,8 +234,8 @@ func TestAnswerEmailsTheAuthor(t *testing.T) {
 			}
 
 			// Same patch again: no second email; closing sends none either.
-			e.serve(t, withID(load(t, "patch.json"), r.ID))
-			closeReq := withID(load(t, "patch.json"), r.ID)
+			e.serve(t, withID(httpapitest.Load(t, "patch.json"), r.ID))
+			closeReq := withID(httpapitest.Load(t, "patch.json"), r.ID)
 			closeReq.Body = `{"status":"closed"}`
 			if status, body := e.serve(t, closeReq); status != 200 || body["status"] != "closed" {
 				t.Errorf("close: %d %v", status, body)
@@ -257,7 +243,7 @@ func TestAnswerEmailsTheAuthor(t *testing.T) {
 			if n := len(e.sender.SentOfKind(observations.KindAnswer)); n != 1 {
 				t.Errorf("answer emails after repeat and close = %d, want 1", n)
 			}
-			status, body = e.serve(t, withID(load(t, "get.json"), r.ID))
+			status, body = e.serve(t, withID(httpapitest.Load(t, "get.json"), r.ID))
 			if status != 200 || body["status"] != "closed" || body["response"] == nil {
 				t.Errorf("GET after close: %d %v", status, body)
 			}
@@ -284,7 +270,7 @@ func TestPatchBadInputAndMissing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			req := withID(load(t, "patch.json"), c.id)
+			req := withID(httpapitest.Load(t, "patch.json"), c.id)
 			req.Body = c.body
 			if status, body := e.serve(t, req); status != c.status {
 				t.Errorf("status = %d, want %d (%v)", status, c.status, body)
@@ -294,11 +280,11 @@ func TestPatchBadInputAndMissing(t *testing.T) {
 	if after := e.items(t); after != before {
 		t.Errorf("refused patches changed the item count: %d -> %d", before, after)
 	}
-	status, body := e.serve(t, withID(load(t, "get.json"), r.ID))
+	status, body := e.serve(t, withID(httpapitest.Load(t, "get.json"), r.ID))
 	if status != 200 || body["status"] != "received" {
 		t.Errorf("observation after refused patches: %d %v", status, body)
 	}
-	if status, _ := e.serve(t, withID(load(t, "get.json"), strings.Repeat("b", 26))); status != 404 {
+	if status, _ := e.serve(t, withID(httpapitest.Load(t, "get.json"), strings.Repeat("b", 26))); status != 404 {
 		t.Errorf("GET missing: %d, want 404", status)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,22 +13,10 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 
 	"github.com/aws/aws-lambda-go/events"
 )
-
-func load(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return req
-}
 
 func newRouterWithCalls(t *testing.T) *httpapi.Router {
 	t.Helper()
@@ -80,7 +67,7 @@ func TestRoutesMatchTemplate(t *testing.T) {
 
 func TestPublicCalls(t *testing.T) {
 	rt := newRouterWithCalls(t)
-	status, body := serve(t, rt, load(t, "list.json"))
+	status, body := serve(t, rt, httpapitest.Load(t, "list.json"))
 	items, _ := body["items"].([]any)
 	if status != 200 || len(items) != 1 {
 		t.Fatalf("open calls in Arabic: %d %v", status, body)
@@ -106,7 +93,7 @@ func TestPublicCalls(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			req := load(t, "get.json")
+			req := httpapitest.Load(t, "get.json")
 			c.change(&req)
 			if status, body := serve(t, rt, req); status != c.status {
 				t.Errorf("got %d %v, want %d", status, body, c.status)
@@ -114,7 +101,7 @@ func TestPublicCalls(t *testing.T) {
 		})
 	}
 	for _, q := range []map[string]string{{"status": "draft"}, {"status": "x"}, {"limit": "0"}, {"cursor": "garbage"}} {
-		req := load(t, "list.json")
+		req := httpapitest.Load(t, "list.json")
 		req.QueryStringParameters = q
 		if status, body := serve(t, rt, req); status != 400 || body["type"] != httpapi.ProblemTypeBase+"invalid" {
 			t.Errorf("list %v: %d %v, want 400", q, status, body)

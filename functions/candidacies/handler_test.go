@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,6 +15,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
 
@@ -42,7 +41,7 @@ func newEnv(t *testing.T) *env {
 		calls.Config{PortalOrigin: "https://portal.test", NoticeVersion: "2026-11-01"}, log).WithClock(func() time.Time { return e.now })
 	e.router = newRouter(e.svc, log)
 	var in calls.CallInput
-	req := load(t, "../../admincalls/testdata/create.json")
+	req := httpapitest.Load(t, "../../admincalls/testdata/create.json")
 	if err := json.Unmarshal([]byte(req.Body), &in); err != nil {
 		t.Fatal(err)
 	}
@@ -54,19 +53,6 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	return e
-}
-
-func load(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return req
 }
 
 // with fills a payload's ID and TOKEN placeholders.
@@ -101,7 +87,7 @@ var tokenRe = regexp.MustCompile(`/candidatures/([0-9a-z]{26})\?token=([A-Za-z0-
 
 func (e *env) apply(t *testing.T) (string, string) {
 	t.Helper()
-	status, body, resp := e.serve(t, load(t, "apply.json"))
+	status, body, resp := e.serve(t, httpapitest.Load(t, "apply.json"))
 	if status != 201 {
 		t.Fatalf("apply: %d %s", status, resp.Body)
 	}
@@ -120,7 +106,7 @@ func TestApplyReadUploadSubmit(t *testing.T) {
 	e := newEnv(t)
 	id, token := e.apply(t)
 
-	status, body, resp := e.serve(t, with(load(t, "get.json"), id, token))
+	status, body, resp := e.serve(t, with(httpapitest.Load(t, "get.json"), id, token))
 	if status != 200 || body["status"] != "draft" || resp.Headers["Cache-Control"] != "no-store" || resp.Headers["Referrer-Policy"] != "no-referrer" {
 		t.Fatalf("get: %d %s %v", status, resp.Body, resp.Headers)
 	}
@@ -128,13 +114,13 @@ func TestApplyReadUploadSubmit(t *testing.T) {
 		t.Errorf("documents in Arabic (Accept-Language): %v", docs)
 	}
 
-	status, body, resp = e.serve(t, with(load(t, "documents.json"), id, token))
+	status, body, resp = e.serve(t, with(httpapitest.Load(t, "documents.json"), id, token))
 	fields, _ := body["fields"].(map[string]any)
 	if status != 200 || fields == nil || !strings.HasPrefix(fields["key"].(string), "candidacies/"+id+"/statuts/") || body["maxBytes"] != float64(calls.DefaultDocumentBytes) {
 		t.Fatalf("documents: %d %s", status, resp.Body)
 	}
 
-	status, body, _ = e.serve(t, with(load(t, "submit.json"), id, token))
+	status, body, _ = e.serve(t, with(httpapitest.Load(t, "submit.json"), id, token))
 	errs, _ := body["errors"].([]any)
 	if status != 409 || len(errs) != 2 {
 		t.Fatalf("submit without documents: %d %v", status, body)
@@ -153,7 +139,7 @@ func TestApplyReadUploadSubmit(t *testing.T) {
 			t.Fatalf("check %s: %s %v", typ, res, err)
 		}
 	}
-	status, body, _ = e.serve(t, with(load(t, "submit.json"), id, token))
+	status, body, _ = e.serve(t, with(httpapitest.Load(t, "submit.json"), id, token))
 	if status != 200 || body["reference"] != "COPIL-2024-0001" || body["status"] != "submitted" {
 		t.Fatalf("submit: %d %v", status, body)
 	}
@@ -168,7 +154,7 @@ func TestTokenOpensOnlyItsCandidacy(t *testing.T) {
 	b, _ := e.apply(t)
 	for _, name := range []string{"get.json", "patch.json", "documents.json", "submit.json"} {
 		for _, c := range []struct{ id, token string }{{b, tokA}, {a, ""}, {a, tokA[:20]}, {"../../x", tokA}} {
-			req := with(load(t, name), c.id, c.token)
+			req := with(httpapitest.Load(t, name), c.id, c.token)
 			status, body, _ := e.serve(t, req)
 			if status != 404 || body["type"] != httpapi.ProblemTypeBase+"not_found" {
 				t.Errorf("%s on %s with another token: %d %v", name, c.id, status, body)
@@ -192,55 +178,55 @@ func TestBadInputIsRefusedAndStoresNothing(t *testing.T) {
 		status int
 		field  string
 	}{
-		{"apply: not JSON", func() events.APIGatewayV2HTTPRequest { r := load(t, "apply.json"); r.Body = "{"; return r }(), 400, ""},
+		{"apply: not JSON", func() events.APIGatewayV2HTTPRequest { r := httpapitest.Load(t, "apply.json"); r.Body = "{"; return r }(), 400, ""},
 		{"apply: unknown field (a CIN)", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "apply.json")
+			r := httpapitest.Load(t, "apply.json")
 			r.Body = strings.Replace(r.Body, `"lang":"fr"`, `"lang":"fr","cin":"AB123456"`, 1)
 			return r
 		}(), 400, "cin"},
 		{"apply: wrong type", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "apply.json")
+			r := httpapitest.Load(t, "apply.json")
 			r.Body = strings.Replace(r.Body, `"yearFounded":2011`, `"yearFounded":"2011"`, 1)
 			return r
 		}(), 400, "association.yearFounded"},
 		{"apply: no consent, in Arabic", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "apply.json")
+			r := httpapitest.Load(t, "apply.json")
 			r.Body = strings.Replace(r.Body, `"consent":true`, `"consent":false`, 1)
 			r.Headers["accept-language"] = "ar"
 			return r
 		}(), 400, "consent"},
 		{"apply: text/plain", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "apply.json")
+			r := httpapitest.Load(t, "apply.json")
 			r.Headers["content-type"] = "text/plain"
 			return r
 		}(), 415, ""},
 		{"apply: too large", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "apply.json")
+			r := httpapitest.Load(t, "apply.json")
 			r.Body = strings.Replace(r.Body, `"motivation":"`, `"motivation":"`+strings.Repeat("a", 70000), 1)
 			return r
 		}(), 413, ""},
 		{"apply: unknown call", func() events.APIGatewayV2HTTPRequest {
-			r := load(t, "apply.json")
+			r := httpapitest.Load(t, "apply.json")
 			r.PathParameters["id"] = "nope"
 			return r
 		}(), 404, ""},
 		{"patch: bad email", func() events.APIGatewayV2HTTPRequest {
-			r := with(load(t, "patch.json"), id, token)
+			r := with(httpapitest.Load(t, "patch.json"), id, token)
 			r.Body = `{"representative":{"name":"Salma","email":"salma@"}}`
 			return r
 		}(), 400, "representative.email"},
 		{"patch: empty", func() events.APIGatewayV2HTTPRequest {
-			r := with(load(t, "patch.json"), id, token)
+			r := with(httpapitest.Load(t, "patch.json"), id, token)
 			r.Body = ""
 			return r
 		}(), 400, ""},
 		{"documents: unknown type", func() events.APIGatewayV2HTTPRequest {
-			r := with(load(t, "documents.json"), id, token)
+			r := with(httpapitest.Load(t, "documents.json"), id, token)
 			r.Body = `{"type":"../../etc/passwd"}`
 			return r
 		}(), 400, "type"},
 		{"documents: no type", func() events.APIGatewayV2HTTPRequest {
-			r := with(load(t, "documents.json"), id, token)
+			r := with(httpapitest.Load(t, "documents.json"), id, token)
 			r.Body = `{}`
 			return r
 		}(), 400, "type"},
@@ -272,8 +258,8 @@ func TestAfterClosing(t *testing.T) {
 	e := newEnv(t)
 	id, token := e.apply(t)
 	e.now = time.Date(2024, 9, 6, 9, 0, 0, 0, time.UTC)
-	for _, req := range []events.APIGatewayV2HTTPRequest{load(t, "apply.json"), with(load(t, "patch.json"), id, token),
-		with(load(t, "documents.json"), id, token), with(load(t, "submit.json"), id, token)} {
+	for _, req := range []events.APIGatewayV2HTTPRequest{httpapitest.Load(t, "apply.json"), with(httpapitest.Load(t, "patch.json"), id, token),
+		with(httpapitest.Load(t, "documents.json"), id, token), with(httpapitest.Load(t, "submit.json"), id, token)} {
 		status, body, _ := e.serve(t, req)
 		if status != 409 || !strings.Contains(body["detail"].(string), "05/09/2024 23:59") {
 			t.Errorf("%s after closing: %d %v", req.RouteKey, status, body)

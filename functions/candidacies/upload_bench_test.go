@@ -11,6 +11,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
 	"espaceosc/shared/s3upload"
@@ -36,7 +37,7 @@ func BenchmarkRequestUpload(b *testing.B) {
 		WithClock(func() time.Time { return time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC) })
 	rt := newRouter(svc, log)
 	var in calls.CallInput
-	req := load(b, "../../admincalls/testdata/create.json")
+	req := httpapitest.Load(b, "../../admincalls/testdata/create.json")
 	if err := json.Unmarshal([]byte(req.Body), &in); err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func BenchmarkRequestUpload(b *testing.B) {
 	if _, err := svc.SetCallStatus(ctx, in.ID, calls.StatusInput{Status: "open"}); err != nil {
 		b.Fatal(err)
 	}
-	resp, err := rt.Serve(ctx, load(b, "apply.json"))
+	resp, err := rt.Serve(ctx, httpapitest.Load(b, "apply.json"))
 	if err != nil || resp.StatusCode != 201 {
 		b.Fatalf("apply: %d %v", resp.StatusCode, err)
 	}
@@ -56,7 +57,7 @@ func BenchmarkRequestUpload(b *testing.B) {
 
 	for _, c := range []struct{ name, file string }{{"PresignedPost", "documents.json"}, {"ReadCandidacy", "get.json"}} {
 		b.Run(c.name, func(b *testing.B) {
-			req := with(load(b, c.file), id, token)
+			req := with(httpapitest.Load(b, c.file), id, token)
 			for b.Loop() {
 				resp, err := rt.Serve(ctx, req)
 				if err != nil || resp.StatusCode != 200 {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +12,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
@@ -116,24 +115,10 @@ func (e *env) serve(t testing.TB, req events.APIGatewayV2HTTPRequest) events.API
 	return resp
 }
 
-// load reads a payload of testdata.
-func load(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &req); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return req
-}
-
 // submitRequest is testdata/submit.json with body (if not empty) and extra headers.
 func submitRequest(t testing.TB, body string, headers ...string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
-	req := load(t, "submit.json")
+	req := httpapitest.Load(t, "submit.json")
 	if body != "" {
 		req.Body = body
 	}
@@ -145,7 +130,7 @@ func submitRequest(t testing.TB, body string, headers ...string) events.APIGatew
 
 func followUpRequest(t testing.TB, id, token string) events.APIGatewayV2HTTPRequest {
 	t.Helper()
-	req := load(t, "followup.json")
+	req := httpapitest.Load(t, "followup.json")
 	req.PathParameters["id"] = id
 	req.RawPath = "/api/observations/" + id
 	req.RequestContext.HTTP.Path = req.RawPath
@@ -163,7 +148,7 @@ func followUpRequest(t testing.TB, id, token string) events.APIGatewayV2HTTPRequ
 func validBody(t testing.TB, change func(m map[string]any)) string {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal([]byte(load(t, "submit.json").Body), &m); err != nil {
+	if err := json.Unmarshal([]byte(httpapitest.Load(t, "submit.json").Body), &m); err != nil {
 		t.Fatal(err)
 	}
 	if change != nil {

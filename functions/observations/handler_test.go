@@ -10,6 +10,7 @@ import (
 
 	"espaceosc/infra/template"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/observations"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -359,7 +360,7 @@ func TestIdempotentRetries(t *testing.T) {
 
 	// A later retry (different spacing, same content) replays too.
 	var m map[string]any
-	_ = json.Unmarshal([]byte(load(t, "submit.json").Body), &m)
+	_ = json.Unmarshal([]byte(httpapitest.Load(t, "submit.json").Body), &m)
 	spaced, _ := json.MarshalIndent(m, "", "  ")
 	resp := e.serve(t, submitRequest(t, string(spaced), "Idempotency-Key", "retry-7f3a"))
 	if resp.StatusCode != 201 || resp.Body != bodies[0] {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"regexp"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"espaceosc/infra/template"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -34,19 +34,6 @@ func newTestHandler(t *testing.T) *Handler {
 	return NewHandler(site, httpapi.NewLogger(io.Discard))
 }
 
-func loadEvent(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
-
 // get builds the event API Gateway sends for GET rawPath: the root route for
 // "/", the greedy route otherwise, with the path parameter decoded as API
 // Gateway does.
@@ -54,9 +41,9 @@ func get(t testing.TB, rawPath string, headers map[string]string) events.APIGate
 	t.Helper()
 	var ev events.APIGatewayV2HTTPRequest
 	if rawPath == "/" {
-		ev = loadEvent(t, "get-root.json")
+		ev = httpapitest.Load(t, "get-root.json")
 	} else {
-		ev = loadEvent(t, "get-proxy.json")
+		ev = httpapitest.Load(t, "get-proxy.json")
 		proxy, err := url.PathUnescape(strings.TrimPrefix(rawPath, "/"))
 		if err != nil {
 			t.Fatal(err)

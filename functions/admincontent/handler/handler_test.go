@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/links"
 	"espaceosc/shared/news"
 
@@ -38,19 +37,6 @@ func setupWith(t *testing.T, now func() time.Time) fixture {
 	f := fixture{news: news.NewService(store.News(), now), links: links.NewService(store.Links(), now)}
 	f.router = New(httpapi.NewLogger(io.Discard), f.news, f.links)
 	return f
-}
-
-func payload(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
 }
 
 func serve(t *testing.T, rt *httpapi.Router, ev events.APIGatewayV2HTTPRequest, wantStatus int, out any) events.APIGatewayV2HTTPResponse {
@@ -94,7 +80,7 @@ func TestNewsFlow(t *testing.T) {
 	const slug = "atelier-de-co-creation-a-casablanca"
 
 	var created news.AdminView
-	resp := serve(t, f.router, payload(t, "create-news.json"), 201, &created)
+	resp := serve(t, f.router, httpapitest.Load(t, "create-news.json"), 201, &created)
 	if created.Slug != slug || created.Status != news.StatusDraft || created.Lang != "fr" || created.CreatedAt != "2026-11-27T08:00:00Z" || created.PublishedAt != "" {
 		t.Fatalf("created = %+v", created)
 	}
@@ -102,11 +88,11 @@ func TestNewsFlow(t *testing.T) {
 		t.Errorf("Location = %q, want %q", got, want)
 	}
 	// The same slug again is a conflict.
-	serve(t, f.router, payload(t, "create-news.json"), 409, nil)
+	serve(t, f.router, httpapitest.Load(t, "create-news.json"), 409, nil)
 
 	// Drafts are listed for admins and hidden from the public.
 	var list struct{ Items []news.AdminView }
-	serve(t, f.router, payload(t, "list-news.json"), 200, &list)
+	serve(t, f.router, httpapitest.Load(t, "list-news.json"), 200, &list)
 	if len(list.Items) != 1 || list.Items[0].Slug != slug {
 		t.Fatalf("drafts = %+v", list.Items)
 	}
@@ -115,13 +101,13 @@ func TestNewsFlow(t *testing.T) {
 	}
 
 	var updated news.AdminView
-	serve(t, f.router, payload(t, "update-news.json"), 200, &updated)
+	serve(t, f.router, httpapitest.Load(t, "update-news.json"), 200, &updated)
 	if updated.Slug != slug || updated.Title != "Atelier de co-création à Casablanca (report)" || updated.Lang != "fr" || updated.Summary != "" {
 		t.Fatalf("updated = %+v", updated)
 	}
 
 	var published news.AdminView
-	serve(t, f.router, payload(t, "publish-news.json"), 200, &published)
+	serve(t, f.router, httpapitest.Load(t, "publish-news.json"), 200, &published)
 	if published.Status != news.StatusPublished || published.PublishedAt != "2024-10-01T09:00:00Z" {
 		t.Fatalf("published = %+v", published)
 	}
@@ -129,7 +115,7 @@ func TestNewsFlow(t *testing.T) {
 		t.Fatalf("published item not public: %v", err)
 	}
 	// Publishing with an empty body keeps the date the item has.
-	ev := payload(t, "publish-news.json")
+	ev := httpapitest.Load(t, "publish-news.json")
 	ev.Body = ""
 	serve(t, f.router, ev, 200, &published)
 	if published.PublishedAt != "2024-10-01T09:00:00Z" {
@@ -137,12 +123,12 @@ func TestNewsFlow(t *testing.T) {
 	}
 
 	var got news.AdminView
-	serve(t, f.router, payload(t, "get-news.json"), 200, &got)
+	serve(t, f.router, httpapitest.Load(t, "get-news.json"), 200, &got)
 	if got.Status != news.StatusPublished {
 		t.Fatalf("get = %+v", got)
 	}
 
-	serve(t, f.router, payload(t, "unpublish-news.json"), 200, &got)
+	serve(t, f.router, httpapitest.Load(t, "unpublish-news.json"), 200, &got)
 	if got.Status != news.StatusDraft {
 		t.Fatalf("unpublished = %+v", got)
 	}
@@ -150,13 +136,13 @@ func TestNewsFlow(t *testing.T) {
 		t.Fatal("unpublished item still public")
 	}
 
-	resp = serve(t, f.router, payload(t, "delete-news.json"), 204, nil)
+	resp = serve(t, f.router, httpapitest.Load(t, "delete-news.json"), 204, nil)
 	if resp.Body != "" {
 		t.Errorf("204 body = %q", resp.Body)
 	}
-	serve(t, f.router, payload(t, "delete-news.json"), 404, nil)
-	serve(t, f.router, payload(t, "get-news.json"), 404, nil)
-	serve(t, f.router, payload(t, "publish-news.json"), 404, nil)
+	serve(t, f.router, httpapitest.Load(t, "delete-news.json"), 404, nil)
+	serve(t, f.router, httpapitest.Load(t, "get-news.json"), 404, nil)
+	serve(t, f.router, httpapitest.Load(t, "publish-news.json"), 404, nil)
 	if n, _ := f.counts(t); n != 0 {
 		t.Fatalf("%d news left after delete", n)
 	}
@@ -164,7 +150,7 @@ func TestNewsFlow(t *testing.T) {
 
 func TestArabicSlug(t *testing.T) {
 	f := setup(t)
-	ev := payload(t, "create-news.json")
+	ev := httpapitest.Load(t, "create-news.json")
 	ev.Body = `{"lang":"ar","title":"نتائج انتقاء ممثلي المجتمع المدني","body":"نص الخبر."}`
 	var created news.AdminView
 	serve(t, f.router, ev, 201, &created)
@@ -181,12 +167,12 @@ func TestArabicSlug(t *testing.T) {
 func TestForbiddenAndUnauthorized(t *testing.T) {
 	f := setup(t)
 	var p httpapi.Problem
-	resp := serve(t, f.router, payload(t, "create-news-evaluator.json"), 403, &p)
+	resp := serve(t, f.router, httpapitest.Load(t, "create-news-evaluator.json"), 403, &p)
 	if !strings.HasPrefix(resp.Headers["Content-Type"], "application/problem+json") || p.Type != httpapi.ProblemTypeBase+"forbidden" {
 		t.Fatalf("evaluator: %s %s", resp.Headers["Content-Type"], resp.Body)
 	}
 	for _, name := range []string{"list-news.json", "create-link.json", "delete-news.json"} {
-		ev := payload(t, name)
+		ev := httpapitest.Load(t, name)
 		ev.RequestContext.Authorizer.JWT.Claims["cognito:groups"] = "[evaluators]"
 		serve(t, f.router, ev, 403, nil)
 		ev.RequestContext.Authorizer = nil
@@ -233,7 +219,7 @@ func TestBadInputStoresNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := setup(t)
-			ev := payload(t, tt.payload)
+			ev := httpapitest.Load(t, tt.payload)
 			ev.Body, ev.IsBase64Encoded = tt.body, tt.b64
 			if tt.ctype != "" {
 				ev.Headers["content-type"] = tt.ctype
@@ -283,7 +269,7 @@ func TestAdminListFilters(t *testing.T) {
 		{map[string]string{"cursor": "%%%"}, 400, ""},
 	}
 	for _, tt := range tests {
-		ev := payload(t, "list-news.json")
+		ev := httpapitest.Load(t, "list-news.json")
 		ev.QueryStringParameters = tt.query
 		var p struct{ Items []news.AdminView }
 		serve(t, f.router, ev, tt.status, &p)
@@ -303,13 +289,13 @@ func TestAdminListFilters(t *testing.T) {
 func TestLinksFlow(t *testing.T) {
 	f := setup(t)
 	var l links.AdminView
-	serve(t, f.router, payload(t, "create-link.json"), 201, &l)
+	serve(t, f.router, httpapitest.Load(t, "create-link.json"), 201, &l)
 	if l.ID != "chikaya" || l.Title.AR != "شكاية" || l.Order != 20 {
 		t.Fatalf("created = %+v", l)
 	}
-	serve(t, f.router, payload(t, "create-link.json"), 409, nil)
+	serve(t, f.router, httpapitest.Load(t, "create-link.json"), 409, nil)
 
-	ev := payload(t, "create-link.json")
+	ev := httpapitest.Load(t, "create-link.json")
 	ev.Body = `{"url":"https://www.cndp.ma","title":{"fr":"CNDP"},"order":1}`
 	var generated links.AdminView
 	serve(t, f.router, ev, 201, &generated)
@@ -317,21 +303,21 @@ func TestLinksFlow(t *testing.T) {
 		t.Fatalf("generated id = %q", generated.ID)
 	}
 
-	serve(t, f.router, payload(t, "update-link.json"), 200, &l)
+	serve(t, f.router, httpapitest.Load(t, "update-link.json"), 200, &l)
 	if l.Title.FR != "Chikaya.ma" || l.Order != 5 || l.Description.FR != "" || l.CreatedAt != "2026-11-27T08:00:00Z" {
 		t.Fatalf("updated = %+v", l)
 	}
 	var list struct{ Items []links.AdminView }
-	serve(t, f.router, payload(t, "list-links.json"), 200, &list)
+	serve(t, f.router, httpapitest.Load(t, "list-links.json"), 200, &list)
 	if len(list.Items) != 2 || list.Items[0].Title.FR != "CNDP" || list.Items[1].ID != "chikaya" {
 		t.Fatalf("list = %+v", list.Items)
 	}
 
-	ev = payload(t, "update-link.json")
+	ev = httpapitest.Load(t, "update-link.json")
 	ev.PathParameters = map[string]string{"id": "absent"}
 	serve(t, f.router, ev, 404, nil)
-	serve(t, f.router, payload(t, "delete-link.json"), 204, nil)
-	serve(t, f.router, payload(t, "delete-link.json"), 404, nil)
+	serve(t, f.router, httpapitest.Load(t, "delete-link.json"), 204, nil)
+	serve(t, f.router, httpapitest.Load(t, "delete-link.json"), 404, nil)
 	if _, n := f.counts(t); n != 1 {
 		t.Fatalf("%d links left, want 1", n)
 	}

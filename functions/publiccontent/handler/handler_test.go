@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/i18n"
 	"espaceosc/shared/links"
 	"espaceosc/shared/news"
@@ -68,19 +67,6 @@ func setup(t *testing.T) fixture {
 	return f
 }
 
-func payload(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(b, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
-
 func serve(t *testing.T, rt *httpapi.Router, ev events.APIGatewayV2HTTPRequest, out any) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	resp, err := rt.Serve(context.Background(), ev)
@@ -131,7 +117,7 @@ func TestListNews(t *testing.T) {
 			var pages []string
 			cursor := ""
 			for i := 0; i < 5; i++ {
-				ev := payload(t, "list-news.json")
+				ev := httpapitest.Load(t, "list-news.json")
 				ev.QueryStringParameters = map[string]string{}
 				for k, v := range tt.query {
 					ev.QueryStringParameters[k] = v
@@ -181,7 +167,7 @@ func TestListNewsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := payload(t, "list-news.json")
+			ev := httpapitest.Load(t, "list-news.json")
 			ev.QueryStringParameters = tt.query
 			var p httpapi.Problem
 			resp := serve(t, f.router, ev, &p)
@@ -209,7 +195,7 @@ func TestGetNews(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.slug, func(t *testing.T) {
-			ev := payload(t, "get-news.json")
+			ev := httpapitest.Load(t, "get-news.json")
 			ev.PathParameters = map[string]string{"slug": tt.slug}
 			var body map[string]any
 			resp := serve(t, f.router, ev, &body)
@@ -239,7 +225,7 @@ func TestListLinks(t *testing.T) {
 		{"ar", "eparticipation:ePartcipation:Pétitions,chikaya:شكاية:"}, // falls back to French
 	}
 	for _, tt := range tests {
-		ev := payload(t, "list-links.json")
+		ev := httpapitest.Load(t, "list-links.json")
 		ev.QueryStringParameters = map[string]string{"lang": tt.lang}
 		var p struct {
 			Items []links.PublicView `json:"items"`
@@ -256,7 +242,7 @@ func TestListLinks(t *testing.T) {
 			t.Errorf("links(%s) = %q, want %q", tt.lang, strings.Join(got, ","), tt.want)
 		}
 	}
-	ev := payload(t, "list-links.json")
+	ev := httpapitest.Load(t, "list-links.json")
 	ev.QueryStringParameters = map[string]string{"lang": "de"}
 	if resp := serve(t, f.router, ev, nil); resp.StatusCode != 400 {
 		t.Fatalf("lang=de status = %d, want 400", resp.StatusCode)
@@ -266,7 +252,7 @@ func TestListLinks(t *testing.T) {
 func TestNotice(t *testing.T) {
 	f := setup(t)
 	for _, lang := range []i18n.Lang{i18n.FR, i18n.AR} {
-		ev := payload(t, "get-notice.json")
+		ev := httpapitest.Load(t, "get-notice.json")
 		ev.QueryStringParameters = map[string]string{"lang": string(lang)}
 		var n map[string]string
 		resp := serve(t, f.router, ev, &n)
