@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/idempotency"
@@ -15,7 +14,7 @@ import (
 func newRouter(svc *observations.Service, log *slog.Logger) *httpapi.Router {
 	rt := httpapi.NewRouter(log)
 	rt.Handle("POST /api/observations", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		key, present := headerValue(r.Headers, idempotency.Header)
+		key, present := r.HeaderValue(idempotency.Header) // an empty Idempotency-Key is an error, a missing one is not
 		if present {
 			if err := idempotency.ValidateKey(key); err != nil {
 				return httpapi.Response{}, err
@@ -43,15 +42,4 @@ func newRouter(svc *observations.Service, log *slog.Logger) *httpapi.Router {
 		}, nil
 	})
 	return rt
-}
-
-// headerValue returns a header and whether it was sent at all (an empty
-// Idempotency-Key is an error, a missing one is not).
-func headerValue(h map[string]string, name string) (string, bool) {
-	for k, v := range h {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
-	}
-	return "", false
 }

@@ -258,10 +258,6 @@ func acceptsGzip(accept string) bool {
 }
 
 func headerValue(h map[string]string, name string) string {
-	for k, v := range h {
-		if strings.EqualFold(k, name) {
-			return v
-		}
-	}
-	return ""
+	v, _ := httpapi.LookupHeader(h, name)
+	return v
 }

@@ -252,3 +252,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestHeaderValue(t *testing.T) {
+	r := &Request{APIGatewayV2HTTPRequest: events.APIGatewayV2HTTPRequest{Headers: map[string]string{
+		"idempotency-key": "", "X-Forwarded-For": "203.0.113.7",
+	}}}
+	tests := []struct {
+		name        string
+		want        string
+		wantPresent bool
+	}{
+		{"Idempotency-Key", "", true}, // sent empty: present
+		{"idempotency-key", "", true},
+		{"x-forwarded-for", "203.0.113.7", true},
+		{"X-Forwarded-For", "203.0.113.7", true},
+		{"Authorization", "", false},
+	}
+	for _, tt := range tests {
+		got, present := r.HeaderValue(tt.name)
+		if got != tt.want || present != tt.wantPresent {
+			t.Errorf("HeaderValue(%q) = %q, %v; want %q, %v", tt.name, got, present, tt.want, tt.wantPresent)
+		}
+		if got := r.Header(tt.name); got != tt.want {
+			t.Errorf("Header(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

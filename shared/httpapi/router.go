@@ -166,19 +166,30 @@ func render(out Response, lang i18n.Lang) events.APIGatewayV2HTTPResponse {
 
 // header reads a header; API Gateway lower-cases names in payload 2.0.
 func header(h map[string]string, name string) string {
+	v, _ := LookupHeader(h, name)
+	return v
+}
+
+// LookupHeader returns the header name of h (case-insensitive) and whether
+// it was sent at all.
+func LookupHeader(h map[string]string, name string) (string, bool) {
 	if v, ok := h[name]; ok {
-		return v
+		return v, true
 	}
 	for k, v := range h {
 		if strings.EqualFold(k, name) {
-			return v
+			return v, true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // Header returns the named request header (case-insensitive).
 func (r *Request) Header(name string) string { return header(r.Headers, name) }
+
+// HeaderValue returns the named request header (case-insensitive) and
+// whether it was sent at all: an empty header is not a missing one.
+func (r *Request) HeaderValue(name string) (string, bool) { return LookupHeader(r.Headers, name) }
 
 // Query returns a query parameter.
 func (r *Request) Query(name string) string { return r.QueryStringParameters[name] }
