@@ -59,6 +59,15 @@ function resolve(pathname) {
 
 let controller = null;
 
+// keepInView scrolls the menu row (not the page) so that a shows.
+function keepInView(a) {
+  const row = a.closest('ul');
+  const r = a.getBoundingClientRect();
+  const box = row.getBoundingClientRect();
+  if (r.left < box.left) row.scrollBy({ left: r.left - box.left - 8, behavior: 'instant' });
+  else if (r.right > box.right) row.scrollBy({ left: r.right - box.right + 8, behavior: 'instant' });
+}
+
 async function render({ focus }) {
   const { route, params } = resolve(location.pathname);
   controller?.abort();
@@ -66,8 +75,11 @@ async function render({ focus }) {
   const main = document.getElementById('main');
   main.replaceChildren();
   for (const a of document.querySelectorAll('[data-page]')) {
-    if (a.dataset.page === route.nav) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
+    if (a.dataset.page === route.nav) {
+      a.setAttribute('aria-current', 'page');
+      // On a phone the menu scrolls sideways: keep the current entry in view.
+      keepInView(a);
+    } else a.removeAttribute('aria-current');
   }
   updateLanguageSwitch();
   const ctx = {
@@ -95,6 +107,9 @@ async function render({ focus }) {
   } catch (err) {
     if (err?.name !== 'AbortError') throw err;
   }
+  // The page's content may have changed the layout (a scrollbar appeared).
+  const current = document.querySelector('.site-nav [aria-current="page"]');
+  if (current) keepInView(current);
 }
 
 // The language switch keeps the current page (and its query, e.g. a
