@@ -169,20 +169,7 @@ func (s *Calls) ListCalls(ctx context.Context, status calls.Status, limit int, c
 	if status != "" {
 		index, pkAttr, skAttr, pk = IndexGSI1, "GSI1PK", "GSI1SK", joinKey("CALLSTATUS", string(status))
 	}
-	start, err := decodeCursor(cursor, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	page, next, err := s.queryPage(ctx, "list calls", &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	}, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
+	page, next, err := s.indexPage(ctx, "list calls", index, pkAttr, skAttr, pk, false, limit, cursor)
 	if err != nil {
 		return nil, "", err
 	}

@@ -247,20 +247,7 @@ func (s *Calls) ListCandidacies(ctx context.Context, callID string, status calls
 	if status != "" {
 		index, pkAttr, skAttr, pk = IndexGSI2, "GSI2PK", "GSI2SK", joinKey("CANDSTATUS", callID, string(status))
 	}
-	start, err := decodeCursor(cursor, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
-	if err != nil {
-		return nil, "", err
-	}
-	page, next, err := s.queryPage(ctx, "list candidacies", &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	}, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
+	page, next, err := s.indexPage(ctx, "list candidacies", index, pkAttr, skAttr, pk, false, limit, cursor)
 	if err != nil {
 		return nil, "", err
 	}

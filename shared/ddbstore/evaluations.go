@@ -190,28 +190,15 @@ func (s *Evaluations) EvaluationsOf(ctx context.Context, candidacyID string) ([]
 }
 
 func (s *Evaluations) queryIndex(ctx context.Context, index, pkAttr, skAttr, pk string, forward bool, limit int, cursor string) ([]calls.Evaluation, string, error) {
-	start, err := decodeCursor(cursor, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
+	page, next, err := s.indexPage(ctx, "list evaluations", index, pkAttr, skAttr, pk, forward, limit, cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
-		ScanIndexForward:          aws.Bool(forward),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	})
-	if err != nil {
-		return nil, "", classify("list evaluations", err)
-	}
-	items, err := unmarshalEvals(out.Items)
+	items, err := unmarshalEvals(page)
 	if err != nil {
 		return nil, "", err
 	}
-	return items, encodeCursor(out.LastEvaluatedKey), nil
+	return items, next, nil
 }
 
 // EvaluationsByEvaluator implements calls.EvaluationStore: GSI1 EVALBY#<sub>, latest first.

@@ -216,32 +216,19 @@ func (s *Observations) ListObservations(ctx context.Context, status observations
 	if status != "" {
 		index, pkAttr, skAttr, pk = IndexGSI2, "GSI2PK", "GSI2SK", joinKey("OBSSTATUS", string(status))
 	}
-	start, err := decodeCursor(cursor, []string{"PK", "SK", pkAttr, skAttr}, pkAttr, pk)
+	page, next, err := s.indexPage(ctx, "list observations", index, pkAttr, skAttr, pk, false, limit, cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	})
-	if err != nil {
-		return nil, "", classify("list observations", err)
-	}
-	items := make([]observations.Observation, 0, len(out.Items))
-	for _, av := range out.Items {
+	items := make([]observations.Observation, 0, len(page))
+	for _, av := range page {
 		var it obsItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 			return nil, "", fmt.Errorf("unmarshal observation: %w", err)
 		}
 		items = append(items, it.observation())
 	}
-	return items, encodeCursor(out.LastEvaluatedKey), nil
+	return items, next, nil
 }
 
 // UpdateObservation implements observations.Store: a conditional put on the

@@ -201,35 +201,21 @@ func (o *Outbox) Release(ctx context.Context, id, attemptErr string) error {
 	return classify("release email "+id, err)
 }
 
-var outboxCursorKeys = []string{"PK", "SK", "GSI1PK", "GSI1SK"}
-
 // ListPending implements outbox.Store: GSI1 OUTBOXPENDING, oldest first.
 func (o *Outbox) ListPending(ctx context.Context, limit int, cursor string) ([]outbox.Email, string, error) {
-	start, err := decodeCursor(cursor, outboxCursorKeys, "GSI1PK", outboxPendingPK)
+	page, next, err := o.s.indexPage(ctx, "list pending emails", IndexGSI1, "GSI1PK", "GSI1SK", outboxPendingPK, true, limit, cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := o.s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(o.s.table),
-		IndexName:                 aws.String(IndexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: outboxPendingPK}},
-		ScanIndexForward:          aws.Bool(true),
-		Limit:                     aws.Int32(int32(limit)),
-		ExclusiveStartKey:         start,
-	})
-	if err != nil {
-		return nil, "", classify("list pending emails", err)
-	}
-	emails := make([]outbox.Email, 0, len(out.Items))
-	for _, av := range out.Items {
+	emails := make([]outbox.Email, 0, len(page))
+	for _, av := range page {
 		var it outboxItem
 		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 			return nil, "", fmt.Errorf("unmarshal pending email: %w", err)
 		}
 		emails = append(emails, it.email())
 	}
-	return emails, encodeCursor(out.LastEvaluatedKey), nil
+	return emails, next, nil
 }
 
 // Put records e as pending on its own, for an email that reports no other

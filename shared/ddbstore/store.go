@@ -193,6 +193,27 @@ func decodeCursor(cursor string, allowed []string, partitionAttr, wantPartition 
 // joinKey builds a key from parts: joinKey("NEWS", slug) = "NEWS#slug".
 func joinKey(parts ...string) string { return strings.Join(parts, "#") }
 
+// indexPage returns a page of the partition pk of an index whose key is
+// (pkAttr, skAttr): descending sort keys unless forward, at most limit items,
+// from cursor (the index's key attributes and the table's).
+func (s *Store) indexPage(ctx context.Context, op, index, pkAttr, skAttr, pk string, forward bool, limit int, cursor string) ([]map[string]types.AttributeValue, string, error) {
+	attrs := []string{"PK", "SK", pkAttr, skAttr}
+	start, err := decodeCursor(cursor, attrs, pkAttr, pk)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.queryPage(ctx, op, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(index),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+		ScanIndexForward:          aws.Bool(forward),
+		Limit:                     aws.Int32(int32(limit)),
+		ExclusiveStartKey:         start,
+	}, attrs, pkAttr, pk)
+}
+
 // queryPage runs a query of one partition (pkAttr = pk, on the table or an
 // index) and returns its items and the cursor of the next page ("" on the
 // last). cursorAttrs are the key attributes a cursor of this listing holds.
