@@ -365,7 +365,7 @@ func (s *Evaluations) changeEvaluation(ctx context.Context, sub, id string, lang
 func (s *Evaluations) List(ctx context.Context, callID, status string, limit int, cursor string) ([]CandidacySummary, string, error) {
 	if status != "" {
 		var fs apperr.Fields
-		if !validateOneOf(&fs, "status", status, CandidacyStatuses) {
+		if !validate.OneOf(&fs, "status", status, CandidacyStatuses...) {
 			return nil, "", fs.Err()
 		}
 	}
@@ -411,7 +411,7 @@ type DecisionInput struct {
 // Decide records the outcome of a submitted candidacy while its call is evaluating.
 func (s *Evaluations) Decide(ctx context.Context, id string, in DecisionInput, lang i18n.Lang) (AdminCandidacyView, error) {
 	var fs apperr.Fields
-	if !validateOneOf(&fs, "outcome", in.Outcome, Outcomes) {
+	if !validate.OneOf(&fs, "outcome", in.Outcome, Outcomes...) {
 		return AdminCandidacyView{}, fs.Err()
 	}
 	for range updateAttempts {

@@ -161,7 +161,7 @@ func (s *Service) UpdateCall(ctx context.Context, id string, in CallInput) (Call
 func (s *Service) SetCallStatus(ctx context.Context, id string, in StatusInput) (Call, error) {
 	var fs apperr.Fields
 	allowed := []string{string(StatusOpen), string(StatusClosed), string(StatusEvaluating)}
-	if !validateOneOf(&fs, "status", in.Status, allowed) {
+	if !validate.OneOf(&fs, "status", in.Status, allowed...) {
 		return Call{}, fs.Err()
 	}
 	to := Status(in.Status)
@@ -216,7 +216,7 @@ func (s *Service) PublicCalls(ctx context.Context, status string, limit int, cur
 		status = string(StatusOpen)
 	}
 	var fs apperr.Fields
-	if !validateOneOf(&fs, "status", status, PublicStatuses) {
+	if !validate.OneOf(&fs, "status", status, PublicStatuses...) {
 		return nil, "", fs.Err()
 	}
 	return s.store.ListCalls(ctx, Status(status), limit, cursor)
@@ -253,7 +253,7 @@ func (s *Service) Apply(ctx context.Context, callID string, in Application) (Cre
 	}
 	var fs apperr.Fields
 	checkDraft(&fs, c, call, now)
-	validateLang(&fs, "lang", in.Lang)
+	validate.Lang(&fs, "lang", in.Lang)
 	if in.Consent == nil || !*in.Consent {
 		fs.Add("consent", "consent", nil)
 	}
@@ -376,7 +376,7 @@ func (s *Service) Patch(ctx context.Context, id, token string, p CandidacyPatch)
 			c.Motivation = trimText(*p.Motivation)
 		}
 		var fs apperr.Fields
-		if p.Lang != nil && validateLang(&fs, "lang", *p.Lang) {
+		if p.Lang != nil && validate.Lang(&fs, "lang", *p.Lang) {
 			c.Lang, _ = i18n.Parse(*p.Lang)
 		}
 		checkDraft(&fs, *c, call, now)
@@ -691,10 +691,3 @@ func trimText(s string) string { return strings.TrimSpace(s) }
 
 func joinComma(v []string) string { return strings.Join(v, ", ") }
 
-func validateOneOf(fs *apperr.Fields, field, value string, allowed []string) bool {
-	return validate.OneOf(fs, field, value, allowed...)
-}
-
-func validateLang(fs *apperr.Fields, field, value string) bool {
-	return validate.Lang(fs, field, value)
-}
