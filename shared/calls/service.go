@@ -690,4 +690,3 @@ func (s *Service) deliver(ctx context.Context, e outbox.Email) {
 func trimText(s string) string { return strings.TrimSpace(s) }
 
 func joinComma(v []string) string { return strings.Join(v, ", ") }
-
