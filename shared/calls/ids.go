@@ -20,20 +20,10 @@ func randomBase32(r io.Reader, n int) (string, error) {
 }
 
 // newID returns a random ID of 130 bits (26 base32 characters).
-func newID(r io.Reader) (string, error) { return randomBase32(r, 26) }
+func newID(r io.Reader) (string, error) { return secret.NewID(r) }
 
 // ValidID reports whether id could be a candidacy ID (before any lookup).
-func ValidID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for _, c := range id {
-		if !strings.ContainsRune(crockford, c) {
-			return false
-		}
-	}
-	return true
-}
+func ValidID(id string) bool { return secret.ValidID(id) }
 
 // ValidCallID reports whether id could be a call ID (before any lookup).
 func ValidCallID(id string) bool {

@@ -143,10 +143,7 @@ func (p Patch) Validate() error {
 func randomBase32(r io.Reader, n int) (string, error) { return secret.Base32(r, n) }
 
 // newID returns a random ID of 130 bits (26 lowercase base32 characters).
-func newID(r io.Reader) (string, error) {
-	s, err := randomBase32(r, 26)
-	return strings.ToLower(s), err
-}
+func newID(r io.Reader) (string, error) { return secret.NewID(r) }
 
 // newReference returns a reference such as OBS-2026-7KQ4M9.
 func newReference(r io.Reader, now time.Time) (string, error) {
@@ -165,16 +162,6 @@ func (o Observation) TokenMatches(token string) bool { return secret.Matches(tok
 func EmailHash(email string) string { return secret.EmailHash(email) }
 
 // validID reports whether id could be an observation ID (before any lookup).
-func validID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for _, c := range id {
-		if !strings.ContainsRune("0123456789abcdefghjkmnpqrstvwxyz", c) {
-			return false
-		}
-	}
-	return true
-}
+func validID(id string) bool { return secret.ValidID(id) }
 
 var defaultRand io.Reader = rand.Reader

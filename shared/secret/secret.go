@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 
 	"espaceosc/shared/validate"
 )
@@ -63,4 +64,24 @@ func Base32(r io.Reader, n int) (string, error) {
 		b[i] = crockford[b[i]&31] // 256 is a multiple of 32: no bias
 	}
 	return string(b), nil
+}
+
+// NewID returns a random ID of 130 bits: 26 lower-case Crockford base32
+// characters read from r.
+func NewID(r io.Reader) (string, error) {
+	s, err := Base32(r, 26)
+	return strings.ToLower(s), err
+}
+
+// ValidID reports whether id could be an ID from NewID (before any lookup).
+func ValidID(id string) bool {
+	if len(id) != 26 {
+		return false
+	}
+	for _, c := range id {
+		if !strings.ContainsRune("0123456789abcdefghjkmnpqrstvwxyz", c) {
+			return false
+		}
+	}
+	return true
 }

@@ -89,3 +89,37 @@ func TestBase32(t *testing.T) {
 		t.Error("Base32 of a short reader: no error")
 	}
 }
+
+func TestNewIDIsValid(t *testing.T) {
+	id, err := secret.NewID(bytes.NewReader(bytes.Repeat([]byte{0, 10, 18, 31}, 7)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "0ajz0ajz0ajz0ajz0ajz0ajz0a"; id != want {
+		t.Errorf("NewID = %q, want %q", id, want)
+	}
+	random, err := secret.NewID(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id   string
+		want bool
+	}{
+		{id, true},
+		{random, true},
+		{"0AJZ0AJZ0AJZ0AJZ0AJZ0AJZ0A", false}, // upper case
+		{"0ajz0ajz0ajz0ajz0ajz0ajz0", false},  // 25 characters
+		{"0ajz0ajz0ajz0ajz0ajz0ajz0ai", false},
+		{"0ajz0ajz0ajz0ajz0ajz0ajz0u", false}, // no u in Crockford's alphabet
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := secret.ValidID(tt.id); got != tt.want {
+			t.Errorf("ValidID(%q) = %v, want %v", tt.id, got, tt.want)
+		}
+	}
+	if _, err := secret.NewID(bytes.NewReader(make([]byte, 25))); err == nil {
+		t.Error("NewID of a short reader: no error")
+	}
+}
