@@ -148,16 +148,9 @@ func (s *Calls) CreateCall(ctx context.Context, c calls.Call) error {
 
 // GetCall implements calls.CallStore.
 func (s *Calls) GetCall(ctx context.Context, id string) (calls.Call, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: callKey(id)})
-	if err != nil {
-		return calls.Call{}, classify("get call "+id, err)
-	}
-	if len(out.Item) == 0 {
-		return calls.Call{}, apperr.Wrap(apperr.NotFound, "", fmt.Errorf("call %s: not found", id))
-	}
 	var it callItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return calls.Call{}, fmt.Errorf("unmarshal call %s: %w", id, err)
+	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: callKey(id)}, "call "+id, &it); err != nil {
+		return calls.Call{}, err
 	}
 	return it.call(), nil
 }

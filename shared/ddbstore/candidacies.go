@@ -226,16 +226,9 @@ func (s *Calls) CreateCandidacy(ctx context.Context, c calls.Candidacy, email ou
 // GetCandidacy implements calls.CandidacyStore with a strongly consistent
 // read (the upload check must see the pending upload just signed).
 func (s *Calls) GetCandidacy(ctx context.Context, id string) (calls.Candidacy, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: candKey(id), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return calls.Candidacy{}, classify("get candidacy "+id, err)
-	}
-	if len(out.Item) == 0 {
-		return calls.Candidacy{}, apperr.Wrap(apperr.NotFound, "", fmt.Errorf("candidacy %s: not found", id))
-	}
 	var it candItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return calls.Candidacy{}, fmt.Errorf("unmarshal candidacy %s: %w", id, err)
+	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: candKey(id), ConsistentRead: aws.Bool(true)}, "candidacy "+id, &it); err != nil {
+		return calls.Candidacy{}, err
 	}
 	return it.candidacy(), nil
 }

@@ -132,16 +132,9 @@ func (s *Evaluations) CreateEvaluation(ctx context.Context, e calls.Evaluation) 
 
 // GetEvaluation implements calls.EvaluationStore (strongly consistent).
 func (s *Evaluations) GetEvaluation(ctx context.Context, candidacyID, evaluator string) (calls.Evaluation, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: evalKey(candidacyID, evaluator), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return calls.Evaluation{}, classify("get evaluation of "+candidacyID, err)
-	}
-	if len(out.Item) == 0 {
-		return calls.Evaluation{}, apperr.Wrap(apperr.NotFound, "", fmt.Errorf("evaluation of %s: not found", candidacyID))
-	}
 	var it evalItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return calls.Evaluation{}, fmt.Errorf("unmarshal evaluation of %s: %w", candidacyID, err)
+	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: evalKey(candidacyID, evaluator), ConsistentRead: aws.Bool(true)}, "evaluation of "+candidacyID, &it); err != nil {
+		return calls.Evaluation{}, err
 	}
 	return it.evaluation(), nil
 }

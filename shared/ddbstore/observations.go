@@ -195,16 +195,9 @@ func (s *Observations) CreateObservation(ctx context.Context, o observations.Obs
 
 // GetObservation implements observations.Store.
 func (s *Observations) GetObservation(ctx context.Context, id string) (observations.Observation, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: obsKey(id)})
-	if err != nil {
-		return observations.Observation{}, classify("get observation "+id, err)
-	}
-	if len(out.Item) == 0 {
-		return observations.Observation{}, apperr.Wrap(apperr.NotFound, "", fmt.Errorf("observation %s: not found", id))
-	}
 	var it obsItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return observations.Observation{}, fmt.Errorf("unmarshal observation %s: %w", id, err)
+	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: obsKey(id)}, "observation "+id, &it); err != nil {
+		return observations.Observation{}, err
 	}
 	return it.observation(), nil
 }

@@ -19,6 +19,7 @@ import (
 	"espaceosc/shared/apperr"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -192,6 +193,22 @@ func decodeCursor(cursor string, allowed []string, partitionAttr, wantPartition 
 
 // joinKey builds a key from parts: joinKey("NEWS", slug) = "NEWS#slug".
 func joinKey(parts ...string) string { return strings.Join(parts, "#") }
+
+// getItem reads one item into it (a pointer to the item's struct): NotFound
+// when there is none. what names it in errors ("call <id>").
+func (s *Store) getItem(ctx context.Context, in *dynamodb.GetItemInput, what string, it any) error {
+	out, err := s.db.GetItem(ctx, in)
+	if err != nil {
+		return classify("get "+what, err)
+	}
+	if len(out.Item) == 0 {
+		return apperr.Wrap(apperr.NotFound, "", fmt.Errorf("%s: not found", what))
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, it); err != nil {
+		return fmt.Errorf("unmarshal %s: %w", what, err)
+	}
+	return nil
+}
 
 // indexPage returns a page of the partition pk of an index whose key is
 // (pkAttr, skAttr): descending sort keys unless forward, at most limit items,
