@@ -61,7 +61,8 @@ let controller = null;
 
 // keepInView scrolls the menu row (not the page) so that a shows.
 function keepInView(a) {
-  const row = a.closest('ul');
+  const row = a.closest('.site-nav ul');
+  if (!row) return;
   const r = a.getBoundingClientRect();
   const box = row.getBoundingClientRect();
   if (r.left < box.left) row.scrollBy({ left: r.left - box.left - 8, behavior: 'instant' });
@@ -78,7 +79,7 @@ async function render({ focus }) {
     if (a.dataset.page === route.nav) {
       a.setAttribute('aria-current', 'page');
       // On a phone the menu scrolls sideways: keep the current entry in view.
-      keepInView(a);
+      keepInView(a); // (a no-op for links outside the menu, e.g. in the footer)
     } else a.removeAttribute('aria-current');
   }
   updateLanguageSwitch();
