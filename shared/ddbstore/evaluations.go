@@ -157,29 +157,16 @@ func (s *Evaluations) UpdateEvaluation(ctx context.Context, e calls.Evaluation, 
 
 // EvaluationsOf implements calls.EvaluationStore: PK CAND#<id>, SK begins with EVAL#.
 func (s *Evaluations) EvaluationsOf(ctx context.Context, candidacyID string) ([]calls.Evaluation, error) {
-	var all []calls.Evaluation
-	var start map[string]types.AttributeValue
-	for {
-		out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName:                 aws.String(s.table),
-			KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(joinKey("CAND", candidacyID)), ":sk": str("EVAL#")},
-			ConsistentRead:            aws.Bool(true),
-			ExclusiveStartKey:         start,
-		})
-		if err != nil {
-			return nil, classify("list evaluations of "+candidacyID, err)
-		}
-		page, err := unmarshalEvals(out.Items)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(out.LastEvaluatedKey) == 0 {
-			return all, nil
-		}
-		start = out.LastEvaluatedKey
+	items, err := s.queryAll(ctx, "list evaluations of "+candidacyID, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(joinKey("CAND", candidacyID)), ":sk": str("EVAL#")},
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return nil, err
 	}
+	return unmarshalEvals(items)
 }
 
 func (s *Evaluations) queryIndex(ctx context.Context, index, pkAttr, skAttr, pk string, forward bool, limit int, cursor string) ([]calls.Evaluation, string, error) {
@@ -294,31 +281,18 @@ func (s *Evaluations) RecordResult(ctx context.Context, r calls.Result, email ou
 	return classify("record result of "+r.CandidacyID, err)
 }
 
-// queryAll reads every item of PK pk whose SK begins with prefix.
-func (s *Evaluations) queryAll(ctx context.Context, pk, prefix string) ([]map[string]types.AttributeValue, error) {
-	var all []map[string]types.AttributeValue
-	var start map[string]types.AttributeValue
-	for {
-		out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-			TableName:                 aws.String(s.table),
-			KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(prefix)},
-			ExclusiveStartKey:         start,
-		})
-		if err != nil {
-			return nil, classify("query "+prefix, err)
-		}
-		all = append(all, out.Items...)
-		if len(out.LastEvaluatedKey) == 0 {
-			return all, nil
-		}
-		start = out.LastEvaluatedKey
-	}
+// queryPrefix reads every item of PK pk whose SK begins with prefix.
+func (s *Evaluations) queryPrefix(ctx context.Context, pk, prefix string) ([]map[string]types.AttributeValue, error) {
+	return s.queryAll(ctx, "query "+prefix, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(prefix)},
+	})
 }
 
 // SelectedOf implements calls.EvaluationStore.
 func (s *Evaluations) SelectedOf(ctx context.Context, callID string) ([]calls.Selected, error) {
-	items, err := s.queryAll(ctx, joinKey("CALL", callID), "SELECTED#")
+	items, err := s.queryPrefix(ctx, joinKey("CALL", callID), "SELECTED#")
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +310,7 @@ func (s *Evaluations) SelectedOf(ctx context.Context, callID string) ([]calls.Se
 
 // MembersOf implements calls.EvaluationStore.
 func (s *Evaluations) MembersOf(ctx context.Context, groupID string) ([]calls.Membership, error) {
-	items, err := s.queryAll(ctx, joinKey("WG", groupID), "MEMBER#")
+	items, err := s.queryPrefix(ctx, joinKey("WG", groupID), "MEMBER#")
 	if err != nil {
 		return nil, err
 	}

@@ -149,22 +149,17 @@ func (l *Links) List(ctx context.Context) ([]links.Link, error) {
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: linksPK}},
 	}
-	var out []links.Link
-	for {
-		page, err := l.s.db.Query(ctx, in)
-		if err != nil {
-			return nil, classify("Query links", err)
-		}
-		for _, av := range page.Items {
-			link, err := linkDecode(av)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, link)
-		}
-		if len(page.LastEvaluatedKey) == 0 {
-			return out, nil
-		}
-		in.ExclusiveStartKey = page.LastEvaluatedKey
+	items, err := l.s.queryAll(ctx, "Query links", in)
+	if err != nil {
+		return nil, err
 	}
+	var out []links.Link
+	for _, av := range items {
+		link, err := linkDecode(av)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, link)
+	}
+	return out, nil
 }

@@ -194,6 +194,22 @@ func decodeCursor(cursor string, allowed []string, partitionAttr, wantPartition 
 // joinKey builds a key from parts: joinKey("NEWS", slug) = "NEWS#slug".
 func joinKey(parts ...string) string { return strings.Join(parts, "#") }
 
+// queryAll runs in and follows its pages to the end, returning every item.
+func (s *Store) queryAll(ctx context.Context, op string, in *dynamodb.QueryInput) ([]map[string]types.AttributeValue, error) {
+	var all []map[string]types.AttributeValue
+	for {
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		all = append(all, out.Items...)
+		if len(out.LastEvaluatedKey) == 0 {
+			return all, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
 // getItem reads one item into it (a pointer to the item's struct): NotFound
 // when there is none. what names it in errors ("call <id>").
 func (s *Store) getItem(ctx context.Context, in *dynamodb.GetItemInput, what string, it any) error {
