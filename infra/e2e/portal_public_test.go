@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -40,15 +39,7 @@ func waitMail(t *testing.T, addr string, n int, re *regexp.Regexp) []string {
 
 func TestPortalArabicEventRegistration(t *testing.T) {
 	ctx, consoleProblems := portalBrowser(t)
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	go func() {
-		for _, err := range dialogs {
-			if err != nil {
-				return
-			}
-			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-		}
-	}()
+	acceptDialogs(ctx)
 
 	// The home card leads to the events list, which lists the seeded event.
 	eventLink := `//ul[contains(@class,"news-list")]//a[contains(@href,"/ar/evenements/atelier-cocreation-pan")]`
@@ -136,15 +127,7 @@ func TestPortalArabicEventRegistration(t *testing.T) {
 
 func TestPortalFrenchCandidacy(t *testing.T) {
 	ctx, consoleProblems := portalBrowser(t)
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	go func() {
-		for _, err := range dialogs {
-			if err != nil {
-				return
-			}
-			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-		}
-	}()
+	acceptDialogs(ctx)
 	dir := t.TempDir()
 	write := func(name string, body []byte) string {
 		p := filepath.Join(dir, name)

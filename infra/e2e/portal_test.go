@@ -14,7 +14,6 @@ import (
 
 	"espaceosc/shared/testenv"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -324,15 +323,7 @@ func TestPortalFrenchPagesAndAdmin(t *testing.T) {
 
 	// Create a draft through the form, publish it, find it on the public
 	// page, then delete it (accepting the confirmation dialog).
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	go func() {
-		for _, err := range dialogs {
-			if err != nil {
-				return
-			}
-			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
-		}
-	}()
+	acceptDialogs(ctx)
 	title := fmt.Sprintf("Atelier de cocréation à Casablanca n° %d", time.Now().UnixNano()%100000)
 	row := `//li[contains(@class,"admin-row")][.//span[@class="title" and text()="` + title + `"]]`
 	run(t, ctx, "create a draft",
