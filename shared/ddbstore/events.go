@@ -308,7 +308,7 @@ type regItem struct {
 	Email                 string              `dynamodbav:"email"`
 	Organisation          string              `dynamodbav:"organisation,omitempty"`
 	Phone                 string              `dynamodbav:"phone,omitempty"`
-	Answers               map[string][]string `dynamodbav:"answers"`
+	Answers               map[string][]string `dynamodbav:"answers,omitempty"`
 	Lang                  string              `dynamodbav:"lang"`
 	Consent               obsConsent          `dynamodbav:"consent"`
 	TokenHash             string              `dynamodbav:"tokenHash"`
@@ -340,9 +340,13 @@ func toRegItem(r events.Registration) regItem {
 	if r.Status == events.Waitlisted {
 		sk = fmt.Sprintf(positionFmt, r.Position)
 	}
+	// No answers: no attribute. An empty map would be stored as an empty M,
+	// which minidyn's copy of the table (taken by every transaction and put
+	// back when one fails) turns into an untyped value that fails every
+	// later expression evaluated on the item.
 	answers := r.Answers
-	if answers == nil {
-		answers = map[string][]string{}
+	if len(answers) == 0 {
+		answers = nil
 	}
 	return regItem{
 		PK: joinKey("REG", r.ID), SK: regSK,
