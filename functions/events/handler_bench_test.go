@@ -109,7 +109,7 @@ func BenchmarkRegistration(b *testing.B) {
 		ID: "atelier-cocreation-pan", Kind: "workshop",
 		Title:    events.Localized{FR: "Atelier de co-création", AR: "ورشة الإنشاء المشترك"},
 		StartsAt: now.Add(72 * time.Hour).Format(time.RFC3339), EndsAt: now.Add(75 * time.Hour).Format(time.RFC3339),
-		Venue:    &events.Venue{Address: "12 rue Tarik", City: "Casablanca"}, Capacity: events.MaxCapacity,
+		Venue: &events.Venue{Address: "12 rue Tarik", City: "Casablanca"}, Capacity: events.MaxCapacity,
 		RegistrationOpensAt: now.Add(-time.Hour).Format(time.RFC3339), RegistrationClosesAt: now.Add(70 * time.Hour).Format(time.RFC3339),
 		Questions: []events.Question{{ID: "role", Type: events.SingleChoice, Required: true, Label: events.Localized{FR: "Rôle", AR: "الصفة"},
 			Options: []events.Option{{ID: "association", Label: events.Localized{FR: "Association", AR: "جمعية"}}, {ID: "citoyen", Label: events.Localized{FR: "Citoyen", AR: "مواطن"}}}}},

@@ -287,6 +287,19 @@ func (e Event) SeatsLeft() int { return max(0, e.Capacity-e.Confirmed) }
 // WaitlistOpen reports whether a newcomer would join the waitlist.
 func (e Event) WaitlistOpen() bool { return e.SeatsLeft() == 0 && e.Waitlisted < e.WaitlistSize }
 
+// place is where a newcomer goes given the counters read: a seat
+// (Confirmed) while seats remain, else the next waitlist position
+// (Waitlisted, WaitlistSeq+1) while the waitlist has room, else nowhere ("").
+func (e Event) place() (RegStatus, int) {
+	switch {
+	case e.SeatsLeft() > 0:
+		return Confirmed, 0
+	case e.Waitlisted < e.WaitlistSize:
+		return Waitlisted, e.WaitlistSeq + 1
+	}
+	return "", 0
+}
+
 // RegistrationOpen reports whether registering is possible at now.
 func (e Event) RegistrationOpen(now time.Time) bool {
 	return e.closedReason(now) == "" && (e.SeatsLeft() > 0 || e.WaitlistOpen())
