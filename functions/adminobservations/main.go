@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
@@ -14,7 +13,6 @@ import (
 	"espaceosc/shared/sesmail"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
@@ -24,15 +22,7 @@ func main() {
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
 	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesFailFast), env["SENDER_EMAIL"]), log)
+	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), log)
 	svc := observations.NewService(store.Observations(), ob, env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
 	lambda.Start(newRouter(svc, log).Serve)
-}
-
-// sesFailFast makes the inline delivery after a write give up at once (one
-// attempt of at most 3 s) when SES fails: the email is already in the outbox
-// and the sweeper retries it, so the request need not wait for retries.
-func sesFailFast(o *sesv2.Options) {
-	o.RetryMaxAttempts = 1
-	o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(3 * time.Second)
 }

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
@@ -17,7 +16,6 @@ import (
 	"espaceosc/shared/sesmail"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -30,15 +28,7 @@ func main() {
 	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
 	bucket := s3upload.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesFailFast), env["SENDER_EMAIL"]), log)
+	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), log)
 	svc := calls.NewService(store.Calls(), bucket, ob, calls.Config{PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"]}, log)
 	lambda.Start(newRouter(svc, log).Serve)
-}
-
-// sesFailFast makes the inline delivery after a write give up at once (one
-// attempt of at most 3 s) when SES fails: the email is already in the outbox
-// and the sweeper retries it, so the request need not wait for retries.
-func sesFailFast(o *sesv2.Options) {
-	o.RetryMaxAttempts = 1
-	o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(3 * time.Second)
 }

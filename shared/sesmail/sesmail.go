@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/outbox"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
@@ -118,4 +120,14 @@ func unavailable(err error) bool {
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr)
+}
+
+// FailFast is the sesv2 client option of functions that deliver an email
+// right after recording it: one attempt of at most 3 s, since the email is
+// already in the outbox and the scheduled sweeper retries it, so a request
+// need not wait for the SDK's retries when SES fails. The sweeper's own
+// client keeps the SDK's retries.
+func FailFast(o *sesv2.Options) {
+	o.RetryMaxAttempts = 1
+	o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(3 * time.Second)
 }

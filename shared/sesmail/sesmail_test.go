@@ -151,3 +151,14 @@ func TestSendErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFailFastMakesOneAttempt(t *testing.T) {
+	var o sesv2.Options
+	sesmail.FailFast(&o)
+	if got, want := o.RetryMaxAttempts, 1; got != want {
+		t.Fatalf("RetryMaxAttempts = %d, want %d", got, want)
+	}
+	if o.HTTPClient == nil {
+		t.Fatal("FailFast sets no HTTP client with a timeout")
+	}
+}
