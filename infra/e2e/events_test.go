@@ -590,13 +590,18 @@ func TestEventsBadInput(t *testing.T) {
 	admin := token(t, "admin")
 	draft := fmt.Sprintf("e2e-draft-%d", time.Now().UnixNano()%1e9)
 	expectStatus(t, do(t, call{method: "POST", path: "/api/admin/events", body: eventBody(draft, 5, 0, 72*time.Hour), token: admin}), http.StatusCreated)
-	expectProblem(t, do(t, call{method: "POST", path: "/api/events/" + draft + "/registrations", body: registration(uniqueEmail("x"), "fr")}), http.StatusNotFound, "")
+	p := expectProblem(t, do(t, call{method: "POST", path: "/api/events/" + draft + "/registrations", body: registration(uniqueEmail("x"), "fr")}), http.StatusConflict, "")
+	if p.Detail == "" {
+		t.Error("a draft's 409 gives no reason")
+	}
+	// A draft stays invisible to the public.
+	expectProblem(t, do(t, call{method: "GET", path: "/api/events/" + draft}), http.StatusNotFound, "")
 	notYet := fmt.Sprintf("e2e-later-%d", time.Now().UnixNano()%1e9)
 	body := eventBody(notYet, 5, 0, 72*time.Hour)
 	body["registrationOpensAt"] = time.Now().UTC().Add(24 * time.Hour).Format(time.RFC3339)
 	expectStatus(t, do(t, call{method: "POST", path: "/api/admin/events", body: body, token: admin}), http.StatusCreated)
 	expectStatus(t, do(t, call{method: "POST", path: "/api/admin/events/" + notYet + "/publish", token: admin}), http.StatusOK)
-	p := expectProblem(t, do(t, call{method: "POST", path: "/api/events/" + notYet + "/registrations", body: registration(uniqueEmail("x"), "fr")}), http.StatusConflict, "")
+	p = expectProblem(t, do(t, call{method: "POST", path: "/api/events/" + notYet + "/registrations", body: registration(uniqueEmail("x"), "fr")}), http.StatusConflict, "")
 	if !strings.Contains(p.Detail, "pas encore ouvertes") {
 		t.Errorf("detail = %q", p.Detail)
 	}

@@ -175,9 +175,6 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegistrationI
 		if err != nil {
 			return Receipt{}, err
 		}
-		if e.Status == Draft {
-			return Receipt{}, errEventNotFound
-		}
 		answers, verr := in.validate(e)
 		now := s.clock()
 		if verr != nil {
