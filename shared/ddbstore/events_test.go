@@ -52,8 +52,8 @@ func TestEventsRegistrationLifecycle(t *testing.T) {
 		if _, err := svc.Create(ctx, eventInput("atelier-test", 2, 2, now)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Register(ctx, "atelier-test", person(0), ""); !apperr.Is(err, apperr.NotFound) {
-			t.Fatalf("draft: err %v, want not found", err)
+		if _, err := svc.Register(ctx, "atelier-test", person(0), ""); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("draft: err %v, want conflict (not published)", err)
 		}
 		if _, err := svc.Publish(ctx, "atelier-test"); err != nil {
 			t.Fatal(err)
