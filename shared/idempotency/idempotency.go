@@ -100,3 +100,24 @@ func (r Record) Replay(fingerprint string) error {
 	}
 	return nil
 }
+
+// Lookup returns the response recorded under rec's scope and key, decoded
+// into T; ok is false when nothing is recorded (the original outcome
+// stands). A record made for a different request (fingerprint) is an
+// Unprocessable error with ok true.
+func Lookup[T any](ctx context.Context, store Store, rec *Record, fingerprint string) (v T, ok bool, err error) {
+	prev, err := store.GetIdempotency(ctx, rec.Scope, rec.KeyHash)
+	if apperr.Is(err, apperr.NotFound) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, fmt.Errorf("read idempotency record: %w", err)
+	}
+	if err := prev.Replay(fingerprint); err != nil {
+		return v, true, err
+	}
+	if err := json.Unmarshal(prev.Body, &v); err != nil {
+		return v, true, fmt.Errorf("decode recorded response: %w", err)
+	}
+	return v, true, nil
+}

@@ -1,6 +1,7 @@
 package idempotency_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +60,43 @@ func TestReplay(t *testing.T) {
 	}
 	if err := r.Replay(fp2); !apperr.Is(err, apperr.Unprocessable) {
 		t.Errorf("other fingerprint: %v, want unprocessable", err)
+	}
+}
+
+type mapStore map[string]idempotency.Record
+
+func (m mapStore) GetIdempotency(_ context.Context, scope, keyHash string) (idempotency.Record, error) {
+	r, ok := m[scope+"#"+keyHash]
+	if !ok {
+		return idempotency.Record{}, apperr.New(apperr.NotFound, "")
+	}
+	return r, nil
+}
+
+func TestLookup(t *testing.T) {
+	type receipt struct{ ID string }
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	stored := idempotency.New("s", "key-1", "fp", 201, []byte(`{"ID":"obs-1"}`), now)
+	store := mapStore{"s#" + stored.KeyHash: stored}
+
+	tests := []struct {
+		name        string
+		key, fp     string
+		wantOK      bool
+		wantCode    apperr.Code
+		wantReceipt string
+	}{
+		{"nothing recorded", "key-2", "fp", false, "", ""},
+		{"same request", "key-1", "fp", true, "", "obs-1"},
+		{"other request, same key", "key-1", "other", true, apperr.Unprocessable, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := idempotency.New("s", tt.key, tt.fp, 0, nil, now)
+			got, ok, err := idempotency.Lookup[receipt](context.Background(), store, &rec, tt.fp)
+			if ok != tt.wantOK || apperr.CodeOf(err) != tt.wantCode || got.ID != tt.wantReceipt {
+				t.Fatalf("Lookup = %+v, %v, %v; want %q, %v, %q", got, ok, err, tt.wantReceipt, tt.wantOK, tt.wantCode)
+			}
+		})
 	}
 }

@@ -142,21 +142,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission, idemKey string) (R
 // replay returns the receipt recorded under rec's key; ok is false when there
 // is none (the original failure stands).
 func (s *Service) replay(ctx context.Context, rec *idempotency.Record, fingerprint string) (Receipt, bool, error) {
-	prev, err := s.store.GetIdempotency(ctx, rec.Scope, rec.KeyHash)
-	if apperr.Is(err, apperr.NotFound) {
-		return Receipt{}, false, nil
-	}
-	if err != nil {
-		return Receipt{}, false, fmt.Errorf("read idempotency record: %w", err)
-	}
-	if err := prev.Replay(fingerprint); err != nil {
-		return Receipt{}, true, err
-	}
-	var r Receipt
-	if err := json.Unmarshal(prev.Body, &r); err != nil {
-		return Receipt{}, true, fmt.Errorf("decode recorded receipt: %w", err)
-	}
-	return r, true, nil
+	return idempotency.Lookup[Receipt](ctx, s.store, rec, fingerprint)
 }
 
 func (s *Service) newObservation(sub Submission, now time.Time) (Observation, string, error) {
