@@ -8,6 +8,7 @@ import (
 
 	"espaceosc/shared/calls"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/idempotency"
 )
 
 // private marks responses that carry a candidacy: never cached, and the
@@ -31,11 +32,17 @@ func newRouter(svc *calls.Service, log *slog.Logger) *httpapi.Router {
 		return httpapi.Response{Status: http.StatusOK, Body: c.View(call, r.Lang, svc.Now()), Headers: private}
 	}
 	rt.Handle("POST /api/calls/{id}/candidacies", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+		key, present := r.HeaderValue(idempotency.Header) // an empty Idempotency-Key is an error, a missing one is not
+		if present {
+			if err := idempotency.ValidateKey(key); err != nil {
+				return httpapi.Response{}, err
+			}
+		}
 		var in calls.Application
 		if err := r.Decode(&in); err != nil {
 			return httpapi.Response{}, err
 		}
-		created, err := svc.Apply(ctx, r.Path("id"), in)
+		created, err := svc.Apply(ctx, r.Path("id"), in, key)
 		if err != nil {
 			return httpapi.Response{}, err
 		}

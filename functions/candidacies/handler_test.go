@@ -35,8 +35,9 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
 	log := httpapi.NewLogger(io.Discard)
-	store := ddbstore.New(db, table)
-	e := &env{store: store.Calls(), bucket: callstest.NewBucket(), sender: &outboxtest.Sender{}, now: time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)}
+	e := &env{bucket: callstest.NewBucket(), sender: &outboxtest.Sender{}, now: time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)}
+	store := ddbstore.New(db, table).WithClock(func() time.Time { return e.now }) // idempotency records expire on this clock
+	e.store = store.Calls()
 	e.svc = calls.NewService(store.Calls(), e.bucket, outbox.New(store.Outbox(), e.sender, log),
 		calls.Config{PortalOrigin: "https://portal.test", NoticeVersion: "2026-11-01"}, log).WithClock(func() time.Time { return e.now })
 	e.router = newRouter(e.svc, log)

@@ -99,7 +99,7 @@ func benchCandidacy(b *testing.B, svc *calls.Service, sender *outboxtest.Sender,
 	if _, err := svc.Apply(ctx, in.ID, calls.Application{
 		Association:    calls.AssociationInput{Name: "Association Tafra", Email: "contact@tafra.example.ma"},
 		Representative: calls.RepresentativeInput{Name: "Salma Idrissi", Email: "salma@example.org"}, Lang: "fr", Consent: &yes,
-	}); err != nil {
+	}, ""); err != nil {
 		b.Fatal(err)
 	}
 	m := tokenRe.FindStringSubmatch(sender.Sent()[0].Text)

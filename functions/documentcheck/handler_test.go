@@ -56,7 +56,7 @@ func TestHandleChecksEachRecord(t *testing.T) {
 	created, err := svc.Apply(ctx, "copil-2024", calls.Application{
 		Association:    calls.AssociationInput{Name: "Association Tafra", Email: "contact@tafra.example.ma"},
 		Representative: calls.RepresentativeInput{Name: "Salma Idrissi", Email: "salma@example.org"}, Lang: "fr", Consent: &yes,
-	})
+	}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func newEnv(t *testing.T) *env {
 			Representative: calls.Representative{Name: "Salma Idrissi", Email: "salma@example.org"},
 			Documents:      []calls.Document{{Type: "statuts", Status: calls.DocumentVerified, Key: "candidacies/" + id + "/statuts/aaaaaaaaaaaaaaaa.pdf", Size: 10, SHA256: "ab"}},
 			CreatedAt:      now, UpdatedAt: now, SubmittedAt: now, ExpiresAt: now.Add(calls.Retention), Version: 1, TokenHash: "x"}
-		if err := st.Calls().CreateCandidacy(ctx, c, outbox.Email{ID: "m" + id, To: "a@example.ma", Subject: "s", Text: "t", HTML: "h", Lang: "fr", Kind: "k", RefID: id, CreatedAt: now}); err != nil {
+		if err := st.Calls().CreateCandidacy(ctx, c, outbox.Email{ID: "m" + id, To: "a@example.ma", Subject: "s", Text: "t", HTML: "h", Lang: "fr", Kind: "k", RefID: id, CreatedAt: now}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.Evaluations().CreateEvaluation(ctx, calls.Evaluation{CandidacyID: id, CallID: e.call.ID, Evaluator: sub, Reference: c.Reference,

@@ -115,7 +115,7 @@ var tokenRe = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
 // apply creates a candidacy and returns its id and the token of its link email.
 func apply(t testing.TB, e env, callID string, a calls.Application) (string, string) {
 	t.Helper()
-	created, err := e.svc.Apply(context.Background(), callID, a)
+	created, err := e.svc.Apply(context.Background(), callID, a, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +409,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	bad := application("en")
 	bad.Association.Email, bad.Representative.Name, bad.Consent = "nope", "", nil
 	bad.Association.Phone, bad.Association.YearFounded, bad.ThematicAreas = "call me", 1700, []string{"x", "x"}
-	_, err := e.svc.Apply(ctx, call.ID, bad)
+	_, err := e.svc.Apply(ctx, call.ID, bad, "")
 	want := "association.yearFounded:range association.email:email association.phone:calls.phone representative.name:required thematicAreas[0]:one_of thematicAreas[1]:one_of lang:lang consent:consent"
 	if got := strings.Join(fields(err), " "); got != want {
 		t.Errorf("fields\n got %q\nwant %q", got, want)
@@ -429,7 +429,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	if c1, _ := e.store.GetCandidacy(ctx, id); c1.Version != c0.Version {
 		t.Errorf("refused changes bumped the version %d → %d", c0.Version, c1.Version)
 	}
-	if _, err := e.svc.Apply(ctx, "no-such-call", application("fr")); !apperr.Is(err, apperr.NotFound) {
+	if _, err := e.svc.Apply(ctx, "no-such-call", application("fr"), ""); !apperr.Is(err, apperr.NotFound) {
 		t.Errorf("unknown call: %v", err)
 	}
 }
@@ -447,7 +447,7 @@ func TestDeadlines(t *testing.T) {
 	e.clock.set(closes.UTC()) // the closing minute itself is too late
 	m := "Une motivation modifiée après la clôture de l'appel, ce qui est refusé."
 	actions := map[string]func() error{
-		"apply": func() error { _, err := e.svc.Apply(ctx, call.ID, application("fr")); return err },
+		"apply": func() error { _, err := e.svc.Apply(ctx, call.ID, application("fr"), ""); return err },
 		"patch": func() error {
 			_, _, err := e.svc.Patch(ctx, id, token, calls.CandidacyPatch{Motivation: &m})
 			return err

@@ -127,7 +127,7 @@ func evCandidacy(t testing.TB, e evEnv, call calls.Call, seq int, name string, l
 	if seq > 0 {
 		c.Status, c.Sequence, c.Reference, c.SubmittedAt = calls.CandidacySubmitted, seq, calls.FormatReference(call, seq), c.CreatedAt
 	}
-	if err := e.store.Calls().CreateCandidacy(context.Background(), c, outbox.Email{ID: "link-" + id, To: c.Association.Email, Subject: "s", Text: "t", HTML: "h", Lang: "fr", Kind: calls.KindLinkEmail, RefID: id, CreatedAt: evNow}); err != nil {
+	if err := e.store.Calls().CreateCandidacy(context.Background(), c, outbox.Email{ID: "link-" + id, To: c.Association.Email, Subject: "s", Text: "t", HTML: "h", Lang: "fr", Kind: calls.KindLinkEmail, RefID: id, CreatedAt: evNow}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return c

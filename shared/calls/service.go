@@ -3,15 +3,19 @@ package calls
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/i18n"
+	"espaceosc/shared/idempotency"
 	"espaceosc/shared/mail"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/validate"
@@ -236,9 +240,20 @@ func (s *Service) PublicCall(ctx context.Context, id string) (Call, error) {
 
 // ---------------------------------------------------------------- candidacies
 
+// ApplyScope names applications among idempotency records.
+const ApplyScope = "calls.apply"
+
 // Apply records a draft candidacy for an open call and emails the
-// association its private link.
-func (s *Service) Apply(ctx context.Context, callID string, in Application) (Created, error) {
+// association its private link. With an idempotency key, a retry of the
+// same application returns the first response and records nothing (no second
+// draft, no second email); the same key with another application is
+// apperr.Unprocessable.
+func (s *Service) Apply(ctx context.Context, callID string, in Application, idemKey string) (Created, error) {
+	if idemKey != "" {
+		if err := idempotency.ValidateKey(idemKey); err != nil {
+			return Created{}, err
+		}
+	}
 	call, err := s.PublicCall(ctx, callID)
 	if err != nil {
 		return Created{}, err
@@ -260,7 +275,22 @@ func (s *Service) Apply(ctx context.Context, callID string, in Application) (Cre
 	if err := fs.Err(); err != nil {
 		return Created{}, err
 	}
+	var rec *idempotency.Record
+	var fingerprint string
+	if idemKey != "" {
+		if fingerprint, err = applyFingerprint(call.ID, in); err != nil {
+			return Created{}, err
+		}
+		r := idempotency.New(ApplyScope, idemKey, fingerprint, http.StatusCreated, nil, now)
+		rec = &r
+	}
 	if !call.Accepting(now) {
+		if rec != nil {
+			// The call closed after a first attempt that may have won.
+			if prev, ok, rerr := s.replayApply(ctx, rec, fingerprint); ok || rerr != nil {
+				return prev, rerr
+			}
+		}
 		return Created{}, notAccepting(call)
 	}
 	id, err := newID(s.rand)
@@ -278,12 +308,38 @@ func (s *Service) Apply(ctx context.Context, callID string, in Application) (Cre
 	if err != nil {
 		return Created{}, err
 	}
-	if err := s.store.CreateCandidacy(ctx, c, email); err != nil {
+	created := Created{ID: c.ID, Status: c.Status, Documents: c.Dossier(call, c.Lang)}
+	if rec != nil {
+		if rec.Body, err = json.Marshal(created); err != nil {
+			return Created{}, fmt.Errorf("marshal created candidacy: %w", err)
+		}
+	}
+	if err := s.store.CreateCandidacy(ctx, c, email, rec); err != nil {
+		if rec != nil && (errors.Is(err, idempotency.ErrRecorded) || apperr.Is(err, apperr.Unavailable)) {
+			// A previous attempt with this key won: answer as it did.
+			if prev, ok, rerr := s.replayApply(ctx, rec, fingerprint); ok || rerr != nil {
+				return prev, rerr
+			}
+		}
 		return Created{}, fmt.Errorf("create candidacy: %w", err)
 	}
 	s.deliver(ctx, email)
 	s.log.Info("candidacy created", "candidacyId", c.ID, "callId", call.ID, "lang", c.Lang)
-	return Created{ID: c.ID, Status: c.Status, Documents: c.Dossier(call, c.Lang)}, nil
+	return created, nil
+}
+
+// applyFingerprint identifies an application: the call and the body as decoded.
+func applyFingerprint(callID string, in Application) (string, error) {
+	return idempotency.Fingerprint(struct {
+		Call string
+		In   Application
+	}{callID, in})
+}
+
+// replayApply returns the response recorded under rec's key; ok is false
+// when there is none (the original outcome stands).
+func (s *Service) replayApply(ctx context.Context, rec *idempotency.Record, fingerprint string) (Created, bool, error) {
+	return idempotency.Lookup[Created](ctx, s.store, rec, fingerprint)
 }
 
 // Open returns the candidacy id and its call if token is its private token;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"espaceosc/shared/idempotency"
 	"espaceosc/shared/outbox"
 )
 
@@ -27,10 +28,13 @@ type CallStore interface {
 
 // CandidacyStore is what the capability needs of the table for candidacies.
 type CandidacyStore interface {
-	// CreateCandidacy writes a new candidacy and its email (the private
-	// link) in one transaction. It returns apperr.Conflict when the id is
+	idempotency.Store
+	// CreateCandidacy writes a new candidacy, its email (the private link)
+	// and, when rec is not nil, the idempotency record in one transaction
+	// (all or nothing). It returns an error wrapping idempotency.ErrRecorded
+	// when rec's key already has a record, apperr.Conflict when the id is
 	// taken and apperr.Unavailable when the table is down.
-	CreateCandidacy(ctx context.Context, c Candidacy, email outbox.Email) error
+	CreateCandidacy(ctx context.Context, c Candidacy, email outbox.Email, rec *idempotency.Record) error
 	// GetCandidacy returns the candidacy id, or apperr.NotFound.
 	GetCandidacy(ctx context.Context, id string) (Candidacy, error)
 	// ListCandidacies returns up to limit candidacies of a call (all, or

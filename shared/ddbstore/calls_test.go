@@ -94,7 +94,7 @@ func TestCallsAndCandidaciesStore(t *testing.T) {
 
 		a, b := testCandidacy(1, "copil-2024", base), testCandidacy(2, "copil-2024", base.Add(time.Minute))
 		for i, c := range []calls.Candidacy{a, b} {
-			if err := s.CreateCandidacy(ctx, c, testEmail(fmt.Sprintf("link%d", i), base)); err != nil {
+			if err := s.CreateCandidacy(ctx, c, testEmail(fmt.Sprintf("link%d", i), base), nil); err != nil {
 				t.Fatal(err)
 			}
 		}

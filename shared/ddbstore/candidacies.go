@@ -13,6 +13,7 @@ import (
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/i18n"
+	"espaceosc/shared/idempotency"
 	"espaceosc/shared/outbox"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -205,9 +206,9 @@ func (s *Calls) candidacyPuts(c calls.Candidacy, cond string, names map[string]s
 	return []types.TransactWriteItem{{Put: put}, {Put: &types.Put{TableName: aws.String(s.table), Item: contact}}}, nil
 }
 
-// CreateCandidacy implements calls.CandidacyStore: candidacy, contact and
-// email in one transaction.
-func (s *Calls) CreateCandidacy(ctx context.Context, c calls.Candidacy, email outbox.Email) error {
+// CreateCandidacy implements calls.CandidacyStore: candidacy, contact,
+// email and idempotency record (if any) in one transaction.
+func (s *Calls) CreateCandidacy(ctx context.Context, c calls.Candidacy, email outbox.Email, rec *idempotency.Record) error {
 	items, err := s.candidacyPuts(c, "attribute_not_exists(PK)", nil, nil)
 	if err != nil {
 		return err
@@ -216,8 +217,21 @@ func (s *Calls) CreateCandidacy(ctx context.Context, c calls.Candidacy, email ou
 	if err != nil {
 		return err
 	}
-	err = s.transactWithRetry(ctx, "create candidacy", append(items, put))
-	if ok, _ := conditionFailed(err); ok {
+	items = append(items, put)
+	idemAt := -1
+	if rec != nil {
+		put, err := idempotencyPut(s.table, *rec, s.now())
+		if err != nil {
+			return err
+		}
+		idemAt = len(items)
+		items = append(items, put)
+	}
+	err = s.transactWithRetry(ctx, "create candidacy", items)
+	if ok, idx := conditionFailed(err); ok {
+		if slices.Contains(idx, idemAt) {
+			return fmt.Errorf("create candidacy %s: %w", c.ID, idempotency.ErrRecorded)
+		}
 		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("create candidacy %s: id taken", c.ID))
 	}
 	return classify("create candidacy "+c.ID, err)
