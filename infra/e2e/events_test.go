@@ -613,3 +613,63 @@ func TestEventsBadInput(t *testing.T) {
 	expectProblem(t, do(t, call{method: "GET", path: "/api/admin/events/e2e-bad", token: admin}), http.StatusNotFound, "")
 	expectStatus(t, do(t, call{method: "GET", path: "/api/admin/events", token: token(t, "evaluator")}), http.StatusForbidden)
 }
+
+// TestEventsCapacityRaise: seats added by an admin go to the waitlist first
+// come first served, each with its confirmation email and .ics; a capacity
+// below the confirmed count is a 409 in the request's language.
+func TestEventsCapacityRaise(t *testing.T) {
+	id := newEvent(t, 1, 5, 72*time.Hour)
+	tag := id[len("e2e-event-"):]
+	addr := func(i int) string { return fmt.Sprintf("cap%d-%s@example.org", i, tag) }
+	var rs []receipt
+	for i := range 4 {
+		rs = append(rs, register(t, id, addr(i), "fr"))
+	}
+	if rs[0].Status != "confirmed" || rs[3].Status != "waitlisted" || rs[3].Position != 3 {
+		t.Fatalf("receipts %+v", rs)
+	}
+	admin := token(t, "admin")
+	body := eventBody(id, 0, 5, 72*time.Hour)
+	delete(body, "id")
+
+	body["capacity"] = 0
+	expectProblem(t, do(t, call{method: "PUT", path: "/api/admin/events/" + id, body: body, token: admin}), http.StatusBadRequest, "capacity")
+
+	// Raise by 2 with 3 waitlisted: the first two are promoted and emailed.
+	body["capacity"] = 3
+	r := do(t, call{method: "PUT", path: "/api/admin/events/" + id, body: body, token: admin})
+	expectStatus(t, r, http.StatusOK)
+	var e map[string]any
+	r.json(t, &e)
+	if e["confirmed"] != 3.0 || e["waitlisted"] != 1.0 {
+		t.Errorf("event after the raise: confirmed %v waitlisted %v, want 3 and 1", e["confirmed"], e["waitlisted"])
+	}
+	for i, want := range []int{0, 1, 1, 0} {
+		p := mailOf(addr(i), "Une place s'est libérée")
+		if len(p) != want {
+			t.Errorf("promotion emails to registrant %d = %d, want %d", i, len(p), want)
+			continue
+		}
+		if want == 1 {
+			if _, vev, method := calendarOf(t, p[0]); method != "REQUEST" || vev.GetProperty(ical.ComponentPropertyUniqueId).Value != rs[i].ID+"@espace-osc" {
+				t.Errorf("promotion .ics of %d: method %s", i, method)
+			}
+		}
+	}
+	// The third is now first in line (its position number kept, as after a cancellation).
+	if w := adminRegistrations(t, id, "waitlisted"); len(w) != 1 || w[0]["id"] != rs[3].ID || w[0]["position"] != 3.0 {
+		t.Errorf("waitlisted = %v, want only %s", w, rs[3].ID)
+	}
+
+	// Below the 3 confirmed: 409 with the reason, in French and Arabic.
+	body["capacity"] = 2
+	for lang, want := range map[string]string{"fr": "3 places", "ar": "3 مقاعد"} {
+		p := expectProblem(t, do(t, call{method: "PUT", path: "/api/admin/events/" + id, body: body, token: admin, headers: map[string]string{"Accept-Language": lang}}), http.StatusConflict, "")
+		if !strings.Contains(p.Detail, want) {
+			t.Errorf("%s detail %q, want it to mention %q", lang, p.Detail, want)
+		}
+	}
+	if got := adminEvent(t, id)["capacity"]; got != 3.0 {
+		t.Errorf("capacity after the refused change = %v, want 3", got)
+	}
+}

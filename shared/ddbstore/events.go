@@ -618,13 +618,10 @@ func (s *Events) Withdraw(ctx context.Context, w events.Withdrawal) error {
 	ev := &types.Update{TableName: aws.String(s.table), Key: eventKey(r.EventID), ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1)}}
 	switch {
 	case w.Promoted != nil:
-		pp, err := s.regPut(*w.Promoted, w.PromotedPrevVersion)
+		pp, err := s.promotedPut(*w.Promoted, w.PromotedPrevVersion)
 		if err != nil {
 			return err
 		}
-		pp.Put.ConditionExpression = aws.String("version = :prev AND #status = :wl")
-		pp.Put.ExpressionAttributeNames = map[string]string{"#status": "status"}
-		pp.Put.ExpressionAttributeValues[":wl"] = str(string(events.Waitlisted))
 		items = append(items, pp)
 		ev.UpdateExpression = aws.String("SET #waitlisted = #waitlisted - :one")
 		ev.ConditionExpression = aws.String("#waitlisted >= :one")
@@ -650,6 +647,47 @@ func (s *Events) Withdraw(ctx context.Context, w events.Withdrawal) error {
 		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("withdraw %s: changed meanwhile", r.ID))
 	}
 	return classify("withdraw registration "+r.ID, err)
+}
+
+// promotedPut is the put of a waitlisted registration's promoted state,
+// conditioned on it still waiting at version prev (cancellations and
+// capacity raises alike).
+func (s *Events) promotedPut(r events.Registration, prev int) (types.TransactWriteItem, error) {
+	pp, err := s.regPut(r, prev)
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	pp.Put.ConditionExpression = aws.String("version = :prev AND #status = :wl")
+	pp.Put.ExpressionAttributeNames = map[string]string{"#status": "status"}
+	pp.Put.ExpressionAttributeValues[":wl"] = str(string(events.Waitlisted))
+	return pp, nil
+}
+
+// Promote implements events.Store: the promoted registration, the event's
+// counters (a free seat taken by the waitlist) and the email in one
+// transaction.
+func (s *Events) Promote(ctx context.Context, p events.Promotion) error {
+	r := p.Registration
+	pp, err := s.promotedPut(r, p.PrevVersion)
+	if err != nil {
+		return err
+	}
+	ev := &types.Update{
+		TableName: aws.String(s.table), Key: eventKey(r.EventID),
+		UpdateExpression:          aws.String("SET #confirmed = #confirmed + :one, #waitlisted = #waitlisted - :one"),
+		ConditionExpression:       aws.String("#status = :pub AND #confirmed < #capacity AND #waitlisted >= :one"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1), ":pub": str(string(events.Published))},
+	}
+	ev.ExpressionAttributeNames = pick(counterNames(), ev)
+	email, err := outboxPut(s.table, p.Email)
+	if err != nil {
+		return err
+	}
+	err = s.transactWithRetry(ctx, "promote registration", []types.TransactWriteItem{pp, {Update: ev}, email})
+	if ok, _ := conditionFailed(err); ok {
+		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("promote %s: changed meanwhile", r.ID))
+	}
+	return classify("promote registration "+r.ID, err)
 }
 
 // ListRegistrations implements events.Store: GSI1 by status, or GSI2 (all).

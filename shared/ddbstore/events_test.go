@@ -182,3 +182,77 @@ func TestEventsConcurrentRegistrationsMinidyn(t *testing.T) {
 		}
 	}
 }
+
+func TestEventsCapacityRaisePromotesWaitlist(t *testing.T) {
+	ddbtest.Each(t, func(t *testing.T, c ddbtest.Client, table string) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+		svc, sender := eventsService(t, c, table, now)
+		if _, err := svc.Create(ctx, eventInput("atelier-capacite", 2, 5, now)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Publish(ctx, "atelier-capacite"); err != nil {
+			t.Fatal(err)
+		}
+		var got []events.Receipt
+		for i := range 5 {
+			r, err := svc.Register(ctx, "atelier-capacite", person(i), "")
+			if err != nil {
+				t.Fatalf("register %d: %v", i, err)
+			}
+			got = append(got, r)
+		}
+		// Below the two confirmed: 409, nothing changes.
+		if _, err := svc.Update(ctx, "atelier-capacite", eventInput("", 1, 5, now)); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("capacity 1: err %v, want conflict", err)
+		}
+		// Two more seats: the first two of the three waitlisted take them.
+		e, err := svc.Update(ctx, "atelier-capacite", eventInput("", 4, 5, now))
+		if err != nil {
+			t.Fatalf("raise capacity: %v", err)
+		}
+		if e.Capacity != 4 || e.Confirmed != 4 || e.Waitlisted != 1 || e.WaitlistSeq != 3 {
+			t.Errorf("returned counters: capacity %d confirmed %d waitlisted %d seq %d", e.Capacity, e.Confirmed, e.Waitlisted, e.WaitlistSeq)
+		}
+		promoted := sender.SentOfKind(events.KindPromoted)
+		var ids []string
+		for _, m := range promoted {
+			if len(m.Attachments) != 1 {
+				t.Errorf("promotion email of %s: %d attachments, want the .ics", m.RefID, len(m.Attachments))
+			}
+			ids = append(ids, m.RefID)
+		}
+		slices.Sort(ids)
+		if want := []string{got[2].ID, got[3].ID}; !slices.Equal(ids, sortedIDs(want)) {
+			t.Errorf("promoted %v, want %v", ids, want)
+		}
+		wl, _, err := svc.ListRegistrations(ctx, "atelier-capacite", "waitlisted", 10, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The remaining one is first in line, its position kept as after a cancellation.
+		if len(wl) != 1 || wl[0].ID != got[4].ID || wl[0].Position != 3 {
+			t.Errorf("waitlist now %+v, want only %s (position 3)", wl, got[4].ID)
+		}
+		// Saving again promotes nobody more; the promoted stay confirmed.
+		if _, err := svc.Update(ctx, "atelier-capacite", eventInput("", 4, 5, now)); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(sender.SentOfKind(events.KindPromoted)); n != 2 {
+			t.Errorf("promotion emails after a second save = %d, want 2", n)
+		}
+		// The outbox holds the promotion emails too (recorded in their transactions).
+		for _, id := range []string{got[2].ID, got[3].ID} {
+			st, err := ddbstore.New(c, table).Events().GetRegistration(ctx, id)
+			if err != nil || st.Status != events.Confirmed {
+				t.Errorf("registration %s: %v %v, want confirmed", id, st.Status, err)
+			}
+		}
+	})
+}
+
+func sortedIDs(ids []string) []string {
+	s := slices.Clone(ids)
+	slices.Sort(s)
+	return s
+}

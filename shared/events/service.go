@@ -469,27 +469,13 @@ func (s *Service) Withdraw(ctx context.Context, id, token string) (ManageView, e
 		}
 		w.Emails = append(w.Emails, ack)
 		if r.Status == Confirmed && e.Status == Published {
-			first, err := s.store.FirstWaitlisted(ctx, e.ID)
-			switch {
-			case err == nil:
-				p := first
-				p.Status, p.ConfirmedAt, p.UpdatedAt, p.Version = Confirmed, now, now, first.Version+1
-				// A new manage link: the token is not stored, so the promotion email carries a fresh one.
-				token2, hash, err := newToken(s.rand)
-				if err != nil {
-					return ManageView{}, err
-				}
-				p.TokenHash = hash
-				m, err := s.email(KindPromoted, p, confirmedMessage(e, p, ManageLink(s.portalOrigin, p.Lang, p.ID, token2), true), now,
-					calendar(ics.Request, e, p, s.portalOrigin, now, e.Sequence))
-				if err != nil {
-					return ManageView{}, err
-				}
-				w.Promoted, w.PromotedPrevVersion = &p, first.Version
-				w.Emails = append(w.Emails, m)
-			case apperr.Is(err, apperr.NotFound):
-			default:
-				return ManageView{}, fmt.Errorf("withdraw %s: first waitlisted: %w", id, err)
+			p, ok, err := s.promotion(ctx, e, now)
+			if err != nil {
+				return ManageView{}, fmt.Errorf("withdraw %s: %w", id, err)
+			}
+			if ok {
+				w.Promoted, w.PromotedPrevVersion = &p.Registration, p.PrevVersion
+				w.Emails = append(w.Emails, p.Email)
 			}
 		}
 		err = s.store.Withdraw(ctx, w)
@@ -514,6 +500,75 @@ func (s *Service) Withdraw(ctx context.Context, id, token string) (ManageView, e
 		return s.manageView(next, e), nil
 	}
 	return ManageView{}, apperr.Wrap(apperr.Conflict, "events.stale", lastErr)
+}
+
+// promotion gives the first waitlisted person of e a seat: their new state
+// and confirmation email (with the .ics). ok is false if nobody waits.
+// Cancellations and capacity raises both promote through it.
+func (s *Service) promotion(ctx context.Context, e Event, now time.Time) (Promotion, bool, error) {
+	first, err := s.store.FirstWaitlisted(ctx, e.ID)
+	if apperr.Is(err, apperr.NotFound) {
+		return Promotion{}, false, nil
+	}
+	if err != nil {
+		return Promotion{}, false, fmt.Errorf("first waitlisted: %w", err)
+	}
+	p := first
+	p.Status, p.ConfirmedAt, p.UpdatedAt, p.Version = Confirmed, now, now, first.Version+1
+	// A new manage link: the token is not stored, so the promotion email carries a fresh one.
+	token, hash, err := newToken(s.rand)
+	if err != nil {
+		return Promotion{}, false, err
+	}
+	p.TokenHash = hash
+	m, err := s.email(KindPromoted, p, confirmedMessage(e, p, ManageLink(s.portalOrigin, p.Lang, p.ID, token), true), now,
+		calendar(ics.Request, e, p, s.portalOrigin, now, e.Sequence))
+	if err != nil {
+		return Promotion{}, false, err
+	}
+	return Promotion{Registration: p, PrevVersion: first.Version, Email: m}, true, nil
+}
+
+// promoteAttempts bounds the retries of one capacity-raise promotion racing
+// cancellations or registrations.
+const promoteAttempts = 8
+
+// fillSeats gives the free seats of event id to the waitlist, first come
+// first served, one transaction per promotion (each with its email), until
+// no seat is free or nobody waits. It returns the event as last read.
+func (s *Service) fillSeats(ctx context.Context, id string) (Event, int, error) {
+	promoted, conflicts := 0, 0
+	for {
+		e, err := s.getEvent(ctx, id)
+		if err != nil {
+			return Event{}, promoted, err
+		}
+		if e.Status != Published || e.SeatsLeft() == 0 || e.Waitlisted == 0 {
+			return e, promoted, nil
+		}
+		now := s.clock()
+		p, ok, err := s.promotion(ctx, e, now)
+		if err != nil || !ok {
+			return e, promoted, err
+		}
+		err = s.store.Promote(ctx, p)
+		if apperr.Is(err, apperr.Conflict) {
+			if conflicts++; conflicts >= promoteAttempts {
+				return e, promoted, apperr.Wrap(apperr.Conflict, "events.stale", err)
+			}
+			if err := sleep(ctx, backoff(conflicts)); err != nil {
+				return e, promoted, apperr.Wrap(apperr.Unavailable, "", err)
+			}
+			continue
+		}
+		if err != nil {
+			return e, promoted, fmt.Errorf("promote %s: %w", p.Registration.ID, err)
+		}
+		conflicts = 0
+		promoted++
+		s.deliver(ctx, p.Email)
+		s.log.Info("registration promoted", "eventId", e.ID, "registrationId", p.Registration.ID, "reason", "capacity")
+	}
 }
 
 // ---------------------------------------------------------------- admin
@@ -582,25 +637,37 @@ func (s *Service) change(ctx context.Context, id string, f func(e *Event, now ti
 }
 
 // Update replaces an event's editable fields. Capacity cannot go below the
-// seats taken.
+// seats taken (409). Seats a raise frees go to the waitlist first come first
+// served, as a cancellation's seat does.
 func (s *Service) Update(ctx context.Context, id string, in Input) (Event, error) {
 	p, err := in.validate(false)
 	if err != nil {
 		return Event{}, err
 	}
-	return s.change(ctx, id, func(e *Event, now time.Time) error {
+	e, err := s.change(ctx, id, func(e *Event, now time.Time) error {
 		if e.Status == Cancelled {
 			return apperr.New(apperr.Conflict, "events.cancelled")
 		}
 		if in.Capacity < e.Confirmed {
-			var fs apperr.Fields
-			fs.Add("capacity", "events.capacity_below_confirmed", map[string]any{"confirmed": e.Confirmed})
-			return fs.Err()
+			return &apperr.Error{Code: apperr.Conflict, Key: "events.capacity_below_confirmed", Params: map[string]any{"confirmed": e.Confirmed}}
 		}
 		in.apply(e, p)
 		e.Sequence++
 		return nil
 	})
+	if err != nil {
+		return Event{}, err
+	}
+	// Every edit fills free seats from the waitlist, so one that stopped
+	// halfway (a timeout) is completed by the next.
+	filled, n, err := s.fillSeats(ctx, id)
+	if err != nil {
+		return Event{}, fmt.Errorf("update event %s: promote the waitlist: %w", id, err)
+	}
+	if n > 0 {
+		return filled, nil
+	}
+	return e, nil
 }
 
 // Publish opens a draft to the public; publishing a published event changes nothing.

@@ -42,6 +42,16 @@ type Withdrawal struct {
 	Emails              []outbox.Email
 }
 
+// Promotion is a seat freed by a capacity raise going to the first
+// waitlisted person: their new state and confirmation email, with the
+// event's counters (one more confirmed, one fewer waitlisted), in one
+// transaction.
+type Promotion struct {
+	Registration Registration // the new state (Confirmed)
+	PrevVersion  int
+	Email        outbox.Email
+}
+
 // RegFilter narrows a listing of registrations.
 type RegFilter string
 
@@ -99,6 +109,10 @@ type Store interface {
 	// Withdraw runs a cancellation transaction; apperr.Conflict when a
 	// registration changed meanwhile.
 	Withdraw(ctx context.Context, w Withdrawal) error
+	// Promote runs a promotion transaction while the event is published
+	// with a free seat; apperr.Conflict when the registration or the
+	// counters changed meanwhile or no seat is free.
+	Promote(ctx context.Context, p Promotion) error
 	// ListRegistrations lists an event's registrations with status (all if
 	// empty): waitlisted by position, others oldest first.
 	ListRegistrations(ctx context.Context, eventID string, status RegStatus, filter RegFilter, limit int, cursor string) ([]Registration, string, error)
