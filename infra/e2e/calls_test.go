@@ -516,3 +516,36 @@ func openAPICandidacies(t *testing.T, c *cloud.Cloud, applyExample []byte) (draf
 	completeDossier(t, c, complete)
 	return draft, complete
 }
+
+// TestApplyRetriesWithIdempotencyKey: an association whose network dropped
+// retries its application with the same Idempotency-Key, 10 times at once;
+// one draft, one email, identical answers. Another body with that key is 422.
+func TestApplyRetriesWithIdempotencyKey(t *testing.T) {
+	email := uniqueEmail("apply-idem")
+	key := fmt.Sprintf("apply-%d", time.Now().UnixNano())
+	path := "/api/calls/copil-societe-civile/candidacies"
+	const n = 10
+	bodies := make([]string, n)
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r := do(t, call{method: "POST", path: path, body: application(email, "fr"), headers: map[string]string{"Idempotency-Key": key}})
+			codes[i], bodies[i] = r.status, string(r.body)
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if codes[i] != http.StatusCreated || bodies[i] != bodies[0] {
+			t.Errorf("retry %d: %d %s, want 201 %s", i, codes[i], bodies[i], bodies[0])
+		}
+	}
+	if msgs := mailTo(email); len(msgs) != 1 || !strings.Contains(msgs[0].Text, "/candidatures/") {
+		t.Errorf("%d private link emails, want 1", len(msgs))
+	}
+	expectProblem(t, do(t, call{method: "POST", path: path, body: application(uniqueEmail("apply-idem-other"), "fr"), headers: map[string]string{"Idempotency-Key": key}}), http.StatusUnprocessableEntity, "")
+	expectProblem(t, do(t, call{method: "POST", path: path, body: application(email, "fr"), headers: map[string]string{"Idempotency-Key": "a key"}}), http.StatusBadRequest, "Idempotency-Key")
+	if msgs := mailTo(email); len(msgs) != 1 {
+		t.Errorf("%d emails after the refused attempts, want 1", len(msgs))
+	}
+}
