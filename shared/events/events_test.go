@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/secret"
 )
 
 // problems lists an error's "field rule" pairs, sorted ("" for nil).
@@ -309,7 +310,7 @@ func TestCodesAndTokens(t *testing.T) {
 			t.Fatalf("code %q: not valid or not read back as typed", c)
 		}
 		codes[c] = true
-		id, err := newID(defaultRand)
+		id, err := secret.NewID(defaultRand)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,14 +318,14 @@ func TestCodesAndTokens(t *testing.T) {
 			t.Fatalf("id %q is not a valid registration id", id)
 		}
 		ids[id] = true
-		tok, hash, err := newToken(defaultRand)
+		tok, hash, err := secret.NewToken(defaultRand)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(tok) != 43 || strings.ContainsAny(tok, "+/=") {
 			t.Fatalf("token %q: want 43 base64url characters (256 bits)", tok)
 		}
-		if hash == tok || len(hash) != 64 || hash != hashToken(tok) {
+		if hash == tok || len(hash) != 64 || hash != secret.Hash(tok) {
 			t.Fatalf("hash %q of %q: want the hex SHA-256", hash, tok)
 		}
 		r := Registration{TokenHash: hash}

@@ -2,12 +2,7 @@ package events
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -16,6 +11,7 @@ import (
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/i18n"
+	"espaceosc/shared/secret"
 	"espaceosc/shared/validate"
 )
 
@@ -179,28 +175,12 @@ func (q Question) optionIDs() []string {
 	return ids
 }
 
-// crockford is Crockford's base32 alphabet (no I, L, O, U).
+// crockford is the check-in code alphabet: Crockford's base32 (no I, L, O,
+// U), the alphabet secret.Base32 draws from.
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-func randomBase32(r io.Reader, n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", fmt.Errorf("random: %w", err)
-	}
-	for i := range b {
-		b[i] = crockford[b[i]&31]
-	}
-	return string(b), nil
-}
-
-// newID returns a random 130-bit ID (26 lowercase base32 characters).
-func newID(r io.Reader) (string, error) {
-	s, err := randomBase32(r, 26)
-	return strings.ToLower(s), err
-}
-
 // newCode returns a check-in code of 8 characters (40 bits).
-func newCode(r io.Reader) (string, error) { return randomBase32(r, 8) }
+func newCode(r io.Reader) (string, error) { return secret.Base32(r, 8) }
 
 // NormalizeCode reads a code as typed at the door: case, spaces and dashes
 // ignored, I/L read as 1 and O as 0.
@@ -221,46 +201,13 @@ func validCode(c string) bool {
 	return true
 }
 
-// newToken returns a 256-bit manage token (base64url) and its stored hash.
-func newToken(r io.Reader) (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return "", "", fmt.Errorf("random token: %w", err)
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // TokenMatches reports, in constant time, whether token is r's manage token.
-func (r Registration) TokenMatches(token string) bool {
-	if token == "" || r.TokenHash == "" {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(r.TokenHash)) == 1
-}
+func (r Registration) TokenMatches(token string) bool { return secret.Matches(token, r.TokenHash) }
 
 // EmailHash is the lookup key of an address: SHA-256 (hex) of the normalised address.
-func EmailHash(email string) string {
-	sum := sha256.Sum256([]byte(validate.NormalizeEmail(email)))
-	return hex.EncodeToString(sum[:])
-}
+func EmailHash(email string) string { return secret.EmailHash(email) }
 
 // ValidRegistrationID reports whether id could be a registration ID.
-func ValidRegistrationID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for _, c := range id {
-		if !strings.ContainsRune("0123456789abcdefghjkmnpqrstvwxyz", c) {
-			return false
-		}
-	}
-	return true
-}
+func ValidRegistrationID(id string) bool { return secret.ValidID(id) }
 
 var defaultRand io.Reader = rand.Reader

@@ -19,6 +19,7 @@ import (
 	"espaceosc/shared/idempotency"
 	"espaceosc/shared/mail"
 	"espaceosc/shared/outbox"
+	"espaceosc/shared/secret"
 	"espaceosc/shared/validate"
 )
 
@@ -96,7 +97,7 @@ func (s *Service) email(kind string, r Registration, m mail.Message, now time.Ti
 	if err != nil {
 		return outbox.Email{}, err
 	}
-	id, err := newID(s.rand)
+	id, err := secret.NewID(s.rand)
 	if err != nil {
 		return outbox.Email{}, err
 	}
@@ -350,7 +351,7 @@ func (s *Service) resendLink(ctx context.Context, e Event, email string, now tim
 		s.log.Warn("duplicate registration: existing one not found", "eventId", e.ID, "code", apperr.CodeOf(err))
 		return
 	}
-	token, hash, err := newToken(s.rand)
+	token, hash, err := secret.NewToken(s.rand)
 	if err != nil {
 		return
 	}
@@ -370,7 +371,7 @@ func (s *Service) resendLink(ctx context.Context, e Event, email string, now tim
 }
 
 func (s *Service) newRegistration(e Event, in RegistrationInput, answers map[string][]string, now time.Time) (Registration, string, error) {
-	id, err := newID(s.rand)
+	id, err := secret.NewID(s.rand)
 	if err != nil {
 		return Registration{}, "", err
 	}
@@ -378,7 +379,7 @@ func (s *Service) newRegistration(e Event, in RegistrationInput, answers map[str
 	if err != nil {
 		return Registration{}, "", err
 	}
-	token, hash, err := newToken(s.rand)
+	token, hash, err := secret.NewToken(s.rand)
 	if err != nil {
 		return Registration{}, "", err
 	}
@@ -516,7 +517,7 @@ func (s *Service) promotion(ctx context.Context, e Event, now time.Time) (Promot
 	p := first
 	p.Status, p.ConfirmedAt, p.UpdatedAt, p.Version = Confirmed, now, now, first.Version+1
 	// A new manage link: the token is not stored, so the promotion email carries a fresh one.
-	token, hash, err := newToken(s.rand)
+	token, hash, err := secret.NewToken(s.rand)
 	if err != nil {
 		return Promotion{}, false, err
 	}
@@ -582,7 +583,7 @@ func (s *Service) Create(ctx context.Context, in Input) (Event, error) {
 	now := s.clock()
 	e := Event{ID: in.ID, Status: Draft, CreatedAt: now, UpdatedAt: now, Version: 1}
 	if e.ID == "" {
-		if e.ID, err = newID(s.rand); err != nil {
+		if e.ID, err = secret.NewID(s.rand); err != nil {
 			return Event{}, err
 		}
 	}
@@ -836,7 +837,7 @@ func (s *Service) Export(ctx context.Context, id, by string) (ExportView, error)
 		return ExportView{}, err
 	}
 	now := s.clock()
-	xid, err := newID(s.rand)
+	xid, err := secret.NewID(s.rand)
 	if err != nil {
 		return ExportView{}, err
 	}
