@@ -134,3 +134,27 @@ func TestApplyBadIdempotencyKey(t *testing.T) {
 		t.Errorf("bad keys stored %d candidacies and sent %d emails", got, sent)
 	}
 }
+
+// TestReplayOfAMinimalDraft: a replayed application with empty lists (as the
+// portal sends a bare draft) leaves the table readable: minidyn cannot
+// cancel a transaction on an item holding an empty list.
+func TestReplayOfAMinimalDraft(t *testing.T) {
+	e := newEnv(t)
+	body := `{"association":{"name":"Association Tafra","email":"contact@tafra.example.ma"},"representative":{"name":"Salma Idrissi","email":"salma@example.org"},"thematicAreas":[],"workingGroups":[],"motivation":"","lang":"fr","consent":true}`
+	var first string
+	for i := range 2 {
+		status, _, resp := e.serve(t, applyWith(t, body, "bare-draft"))
+		if i == 0 {
+			first = resp.Body
+		}
+		if status != 201 || resp.Body != first {
+			t.Fatalf("attempt %d: %d %s", i, status, resp.Body)
+		}
+	}
+	if _, _, err := e.svc.PublicCalls(context.Background(), "open", 10, ""); err != nil {
+		t.Errorf("listing calls after a replay: %v", err)
+	}
+	if got := e.candidacies(t); got != 1 {
+		t.Errorf("%d candidacies, want 1", got)
+	}
+}

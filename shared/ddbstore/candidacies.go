@@ -25,6 +25,15 @@ import (
 // Lists are omitted when empty: minidyn cannot evaluate an item holding an
 // empty list when a transaction on it is cancelled.
 
+// omitEmptyList returns nil for an empty list, which omitempty then leaves
+// out (a non-nil empty slice would be stored as an empty list).
+func omitEmptyList(v []string) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
+
 // Candidacy keys: PK CAND#<id>, SK CAND; GSI1 CANDCALL#<callId> /
 // <createdAt>#<id>; GSI2 CANDSTATUS#<callId>#<status> / <createdAt>#<id>;
 // ByEmail EmailHash of the association's address. A second item, PK
@@ -138,8 +147,8 @@ func toCandItem(c calls.Candidacy) candItem {
 			YearFounded: a.YearFounded, Region: a.Region, City: a.City, Website: a.Website, Email: a.Email, Phone: a.Phone,
 		},
 		Representative: representativeAV{Name: r.Name, Role: r.Role, Email: r.Email},
-		ThematicAreas:  c.ThematicAreas,
-		WorkingGroups:  c.WorkingGroups,
+		ThematicAreas:  omitEmptyList(c.ThematicAreas),
+		WorkingGroups:  omitEmptyList(c.WorkingGroups),
 		Motivation:     c.Motivation, Lang: string(c.Lang),
 		Consent: consentAV{Given: c.Consent.Given, At: obsTime(c.Consent.At), NoticeVersion: c.Consent.NoticeVersion},
 		Outcome: string(c.Outcome), TokenHash: c.TokenHash,
