@@ -19,6 +19,8 @@ import (
 
 	"espaceosc/infra/local/cloud"
 	"espaceosc/shared/calls"
+
+	"github.com/chromedp/chromedp"
 )
 
 // Calls for applications through the local cloud: the steps are reusable
@@ -547,5 +549,61 @@ func TestApplyRetriesWithIdempotencyKey(t *testing.T) {
 	expectProblem(t, do(t, call{method: "POST", path: path, body: application(email, "fr"), headers: map[string]string{"Idempotency-Key": "a key"}}), http.StatusBadRequest, "Idempotency-Key")
 	if msgs := mailTo(email); len(msgs) != 1 {
 		t.Errorf("%d emails after the refused attempts, want 1", len(msgs))
+	}
+}
+
+// loseFirstAnswer makes the page's next successful application look like a
+// network error (the answer is lost after the server acted) and records the
+// Idempotency-Key of every application the page sends.
+const loseFirstAnswer = `(() => {
+  window.__keys = [];
+  let lose = 1;
+  const real = window.fetch;
+  window.fetch = async (url, init) => {
+    if (!(init && init.method === 'POST' && String(url).includes('/candidacies'))) return real(url, init);
+    window.__keys.push(init.headers['Idempotency-Key']);
+    const res = await real(url, init);
+    if (res.ok && lose-- > 0) throw new TypeError('network');
+    return res;
+  };
+  return true;
+})()`
+
+// TestPortalApplicationRetry: the call page sends one Idempotency-Key per
+// form fill, a new one after a 4xx, and the same one when the association
+// retries after a lost answer: one draft, one email.
+func TestPortalApplicationRetry(t *testing.T) {
+	ctx, _ := portalBrowser(t)
+	email := uniqueEmail("portal-apply-retry")
+	run(t, ctx, "open the call",
+		chromedp.Navigate(lc.URL()+"/fr/candidatures/appels/copil-societe-civile"),
+		chromedp.WaitVisible(`[data-field="association.name"] input`))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](loseFirstAnswer)); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "apply with a bad address (400)",
+		chromedp.SendKeys(`[data-field="association.name"] input`, "Association Tafra"),
+		chromedp.SendKeys(`[data-field="association.email"] input`, email),
+		chromedp.SendKeys(`[data-field="representative.name"] input`, "Salma Idrissi"),
+		chromedp.SendKeys(`[data-field="representative.email"] input`, "salma@"),
+		chromedp.Click(`[data-field="consent"] input`),
+		chromedp.Click(`form button[type="submit"]`),
+		chromedp.WaitVisible(`[data-field="representative.email"] input[aria-invalid="true"]`))
+	run(t, ctx, "fix it; the answer is lost",
+		chromedp.SendKeys(`[data-field="representative.email"] input`, "example.org"),
+		chromedp.Click(`form button[type="submit"]`),
+		chromedp.WaitVisible(`//form//p[contains(., "Le serveur ne répond pas")]`))
+	run(t, ctx, "retry",
+		chromedp.Click(`form button[type="submit"]`),
+		chromedp.WaitVisible(`[data-applied]`))
+	keys, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__keys`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 3 || keys[0] == "" || keys[0] == keys[1] || keys[1] != keys[2] {
+		t.Errorf("keys sent = %q, want a new key after the 400, then the same one for the retry", keys)
+	}
+	if msgs := mailTo(email); len(msgs) != 1 {
+		t.Errorf("%d private link emails, want 1", len(msgs))
 	}
 }

@@ -2,7 +2,7 @@
 // with its application form. The private candidacy page is candidacy.js.
 import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDateTime } from '../i18n.js';
-import { api, query } from '../api.js';
+import { api, query, newIdempotencyKey } from '../api.js';
 import { field, checkbox, choices, checked, control, clearErrors, showErrors, showMessage } from '../forms.js';
 import { errorBox, noticeBox } from './shared.js';
 
@@ -215,6 +215,12 @@ function applyForm(section, c, ctx) {
     statusLine);
   section.replaceChildren(h('h2', { id: 'apply-title' }, t('cand.apply')), h('p', null, t('cand.apply_intro')), form);
 
+  // One key per form fill, reused while the outcome of a send is unknown
+  // (network error, 5xx): a retry then cannot create a second draft nor
+  // send a second email.
+  let key = newIdempotencyKey();
+  let sentBody = '';
+
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form, summary);
@@ -225,10 +231,14 @@ function applyForm(section, c, ctx) {
       showErrors(form, summary, missing);
       return;
     }
+    const serialized = JSON.stringify(body);
+    if (sentBody && serialized !== sentBody) key = newIdempotencyKey();
+
     submit.disabled = true;
     statusLine.textContent = t('obs.sending');
     try {
-      await api('POST', `/api/calls/${encodeURIComponent(c.id)}/candidacies${query({ lang })}`, { body });
+      sentBody = serialized;
+      await api('POST', `/api/calls/${encodeURIComponent(c.id)}/candidacies${query({ lang })}`, { body, headers: { 'Idempotency-Key': key } });
       const heading = h('h2', { id: 'apply-title', tabindex: '-1' }, t('cand.applied_title'));
       section.replaceChildren(h('div', { class: 'success', role: 'status', 'data-applied': '' },
         heading,
@@ -239,6 +249,11 @@ function applyForm(section, c, ctx) {
       if (err?.name === 'AbortError') return;
       statusLine.textContent = '';
       submit.disabled = false;
+      if (!err.retryable) {
+        // A definitive answer: the next attempt is a new request.
+        key = newIdempotencyKey();
+        sentBody = '';
+      }
       if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
       else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
     }
