@@ -166,13 +166,9 @@ func (s *Calls) ListCalls(ctx context.Context, status calls.Status, limit int, c
 	if err != nil {
 		return nil, "", err
 	}
-	items := make([]calls.Call, 0, len(page))
-	for _, av := range page {
-		var it callItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, "", fmt.Errorf("unmarshal call: %w", err)
-		}
-		items = append(items, it.call())
+	items, err := decodeAll(page, "call", callItem.call)
+	if err != nil {
+		return nil, "", err
 	}
 	return items, next, nil
 }

@@ -267,13 +267,9 @@ func (s *Calls) ListCandidacies(ctx context.Context, callID string, status calls
 	if err != nil {
 		return nil, "", err
 	}
-	items := make([]calls.Candidacy, 0, len(page))
-	for _, av := range page {
-		var it candItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, "", fmt.Errorf("unmarshal candidacy: %w", err)
-		}
-		items = append(items, it.candidacy())
+	items, err := decodeAll(page, "candidacy", candItem.candidacy)
+	if err != nil {
+		return nil, "", err
 	}
 	return items, next, nil
 }

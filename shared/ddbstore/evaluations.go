@@ -105,15 +105,7 @@ func (it evalItem) evaluation() calls.Evaluation {
 }
 
 func unmarshalEvals(items []map[string]types.AttributeValue) ([]calls.Evaluation, error) {
-	out := make([]calls.Evaluation, 0, len(items))
-	for _, av := range items {
-		var it evalItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, fmt.Errorf("unmarshal evaluation: %w", err)
-		}
-		out = append(out, it.evaluation())
-	}
-	return out, nil
+	return decodeAll(items, "evaluation", evalItem.evaluation)
 }
 
 // CreateEvaluation implements calls.EvaluationStore.

@@ -213,13 +213,9 @@ func (s *Observations) ListObservations(ctx context.Context, status observations
 	if err != nil {
 		return nil, "", err
 	}
-	items := make([]observations.Observation, 0, len(page))
-	for _, av := range page {
-		var it obsItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, "", fmt.Errorf("unmarshal observation: %w", err)
-		}
-		items = append(items, it.observation())
+	items, err := decodeAll(page, "observation", obsItem.observation)
+	if err != nil {
+		return nil, "", err
 	}
 	return items, next, nil
 }

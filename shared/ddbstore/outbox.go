@@ -207,13 +207,9 @@ func (o *Outbox) ListPending(ctx context.Context, limit int, cursor string) ([]o
 	if err != nil {
 		return nil, "", err
 	}
-	emails := make([]outbox.Email, 0, len(page))
-	for _, av := range page {
-		var it outboxItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, "", fmt.Errorf("unmarshal pending email: %w", err)
-		}
-		emails = append(emails, it.email())
+	emails, err := decodeAll(page, "pending email", outboxItem.email)
+	if err != nil {
+		return nil, "", err
 	}
 	return emails, next, nil
 }

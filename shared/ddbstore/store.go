@@ -291,3 +291,17 @@ func (s *Store) queryPage(ctx context.Context, op string, in *dynamodb.QueryInpu
 	}
 	return nil, "", fmt.Errorf("dynamodb %s: no end after 1000 pages", op)
 }
+
+// decodeAll unmarshals each item into the stored form I and converts it to
+// the domain value T; what names the entity in errors.
+func decodeAll[I, T any](items []map[string]types.AttributeValue, what string, conv func(I) T) ([]T, error) {
+	out := make([]T, 0, len(items))
+	for _, av := range items {
+		var it I
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, fmt.Errorf("unmarshal %s: %w", what, err)
+		}
+		out = append(out, conv(it))
+	}
+	return out, nil
+}
