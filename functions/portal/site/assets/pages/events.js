@@ -4,7 +4,7 @@ import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDateTime } from '../i18n.js';
 import { api, query, newIdempotencyKey } from '../api.js';
 import { field, checkbox, choices, checked, control, clearErrors, showErrors, showMessage } from '../forms.js';
-import { errorBox, noticeBox } from './shared.js';
+import { errorBox, noticeBox, pagedList } from './shared.js';
 
 export const kinds = {
   workshop: 'ev.kind_workshop',
@@ -46,37 +46,17 @@ function facts(e) {
 export const list = {
   async render(main, ctx) {
     ctx.setTitle(t('ev.title'));
-    const ul = h('ul', { class: 'news-list' });
-    const status = h('div', { 'aria-live': 'polite' });
-    const more = h('button', { type: 'button', class: 'secondary' }, t('news.more'));
-    more.hidden = true;
-    main.append(h('h1', null, t('ev.title')), h('p', null, t('ev.intro')), ul, status, h('div', { class: 'button-row' }, more));
-    ctx.focusHeading();
-    let cursor = '';
-    const load = async (moveFocus) => {
-      more.disabled = true;
-      status.replaceChildren();
-      try {
-        const page = await api('GET', `/api/events${query({ upcoming: 'true', lang, cursor })}`, { signal: ctx.signal });
-        const cards = (page?.items || []).map((e) => h('li', { class: 'card event-item' },
-          h('span', { class: 'badge' }, kinds[e.kind] ? t(kinds[e.kind]) : e.kind),
-          h('h2', null, h('a', { href: `/${lang}/evenements/${encodeURIComponent(e.id)}` }, e.title)),
-          h('p', null, h('time', { datetime: e.startsAt }, when(e))),
-          h('p', null, place(e)),
-          badges(e)));
-        ul.append(...cards);
-        if (!ul.children.length) status.replaceChildren(h('p', null, t('ev.empty')));
-        cursor = page?.nextCursor || '';
-        more.hidden = !cursor;
-        if (moveFocus && cards.length) cards[0].querySelector('a').focus();
-      } catch (err) {
-        if (err?.name === 'AbortError') throw err;
-        status.replaceChildren(errorBox(err, () => load(moveFocus)));
-      }
-      more.disabled = false;
-    };
-    more.addEventListener('click', () => load(true));
-    await load(false);
+    await pagedList(main, ctx, {
+      heading: [h('h1', null, t('ev.title')), h('p', null, t('ev.intro'))],
+      path: (cursor) => `/api/events${query({ upcoming: 'true', lang, cursor })}`,
+      card: (e) => h('li', { class: 'card event-item' },
+        h('span', { class: 'badge' }, kinds[e.kind] ? t(kinds[e.kind]) : e.kind),
+        h('h2', null, h('a', { href: `/${lang}/evenements/${encodeURIComponent(e.id)}` }, e.title)),
+        h('p', null, h('time', { datetime: e.startsAt }, when(e))),
+        h('p', null, place(e)),
+        badges(e)),
+      emptyKey: 'ev.empty',
+    });
   },
 };
 

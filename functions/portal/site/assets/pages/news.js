@@ -2,39 +2,17 @@
 import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDate } from '../i18n.js';
 import { api, query } from '../api.js';
-import { newsCard, errorBox } from './shared.js';
+import { newsCard, errorBox, pagedList } from './shared.js';
 
 export const list = {
   async render(main, ctx) {
     ctx.setTitle(t('news.title'));
-    const ul = h('ul', { class: 'news-list' });
-    const status = h('div', { 'aria-live': 'polite' });
-    const more = h('button', { type: 'button', class: 'secondary' }, t('news.more'));
-    more.hidden = true;
-    main.append(h('h1', null, t('news.title')), ul, status, h('div', { class: 'button-row' }, more));
-    ctx.focusHeading();
-
-    let cursor = '';
-    const load = async (moveFocus) => {
-      more.disabled = true;
-      status.replaceChildren();
-      try {
-        const page = await api('GET', `/api/news${query({ lang, cursor })}`, { signal: ctx.signal });
-        const items = page?.items || [];
-        const cards = items.map((it) => newsCard(it));
-        ul.append(...cards);
-        if (!ul.children.length) status.replaceChildren(h('p', null, t('news.empty')));
-        cursor = page?.nextCursor || '';
-        more.hidden = !cursor;
-        if (moveFocus && cards.length) cards[0].querySelector('a').focus();
-      } catch (err) {
-        if (err?.name === 'AbortError') throw err;
-        status.replaceChildren(errorBox(err, () => load(moveFocus)));
-      }
-      more.disabled = false;
-    };
-    more.addEventListener('click', () => load(true));
-    await load(false);
+    await pagedList(main, ctx, {
+      heading: [h('h1', null, t('news.title'))],
+      path: (cursor) => `/api/news${query({ lang, cursor })}`,
+      card: (it) => newsCard(it),
+      emptyKey: 'news.empty',
+    });
   },
 };
 

@@ -36,3 +36,37 @@ export function noticeBox(ctx) {
   });
   return box;
 }
+
+// pagedList renders a list page with "load more": heading (the h1 and any
+// nodes after it), then the items of GET path(cursor) drawn by card (an li
+// holding a link), emptyKey when there are none, and a button for the next
+// page while the API gives a nextCursor.
+export async function pagedList(main, ctx, { heading, path, card, emptyKey }) {
+  const ul = h('ul', { class: 'news-list' });
+  const status = h('div', { 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', class: 'secondary' }, t('news.more'));
+  more.hidden = true;
+  main.append(...heading, ul, status, h('div', { class: 'button-row' }, more));
+  ctx.focusHeading();
+
+  let cursor = '';
+  const load = async (moveFocus) => {
+    more.disabled = true;
+    status.replaceChildren();
+    try {
+      const page = await api('GET', path(cursor), { signal: ctx.signal });
+      const cards = (page?.items || []).map(card);
+      ul.append(...cards);
+      if (!ul.children.length) status.replaceChildren(h('p', null, t(emptyKey)));
+      cursor = page?.nextCursor || '';
+      more.hidden = !cursor;
+      if (moveFocus && cards.length) cards[0].querySelector('a').focus();
+    } catch (err) {
+      if (err?.name === 'AbortError') throw err;
+      status.replaceChildren(errorBox(err, () => load(moveFocus)));
+    }
+    more.disabled = false;
+  };
+  more.addEventListener('click', () => load(true));
+  await load(false);
+}
