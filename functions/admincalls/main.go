@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"espaceosc/functions/admincalls/handler"
 
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
@@ -20,5 +21,5 @@ func main() {
 	log := httpapi.NewLogger(nil)
 	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	svc := calls.NewService(store.Calls(), nil, nil, calls.Config{}, log)
-	lambda.Start(newRouter(svc, log).Serve)
+	lambda.Start(handler.New(svc, log).Serve)
 }

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"espaceosc/functions/adminevents/handler"
 
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
@@ -28,5 +29,5 @@ func main() {
 	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), log)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
 	svc := events.NewService(store.Events(), ob, s3export.New(s3c, env["EXPORT_BUCKET"]), env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
-	lambda.Start(newRouter(svc, log).Serve)
+	lambda.Start(handler.New(svc, log).Serve)
 }

@@ -42,7 +42,7 @@ func newEnv(t *testing.T) *env {
 		calls.Config{PortalOrigin: "https://portal.test", NoticeVersion: "2026-11-01"}, log).WithClock(func() time.Time { return e.now })
 	e.router = newRouter(e.svc, log)
 	var in calls.CallInput
-	req := httpapitest.Load(t, "../../admincalls/testdata/create.json")
+	req := httpapitest.Load(t, "../../admincalls/handler/testdata/create.json")
 	if err := json.Unmarshal([]byte(req.Body), &in); err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func BenchmarkRequestUpload(b *testing.B) {
 		WithClock(func() time.Time { return time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC) })
 	rt := newRouter(svc, log)
 	var in calls.CallInput
-	req := httpapitest.Load(b, "../../admincalls/testdata/create.json")
+	req := httpapitest.Load(b, "../../admincalls/handler/testdata/create.json")
 	if err := json.Unmarshal([]byte(req.Body), &in); err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,7 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	admincalls "espaceosc/functions/admincalls/handler"
 	admin "espaceosc/functions/admincontent/handler"
+	adminevents "espaceosc/functions/adminevents/handler"
 	public "espaceosc/functions/publiccontent/handler"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
@@ -142,8 +143,8 @@ func TestApply(t *testing.T) {
 		routers: []*httpapi.Router{
 			public.New(log, newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}),
 			admin.New(log, newsSvc, linksSvc),
-			eventRoutes(log, eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log)),
-			callRoutes(log, calls.NewService(store.Calls(), nil, nil, calls.Config{}, log)),
+			adminevents.New(eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log), log),
+			admincalls.New(calls.NewService(store.Calls(), nil, nil, calls.Config{}, log), log),
 		},
 		calls: map[string]int{},
 	}
@@ -251,55 +252,3 @@ func TestApply(t *testing.T) {
 type noMail struct{}
 
 func (noMail) Deliver(context.Context, outbox.Email) error { return nil }
-
-// eventRoutes are the two AdminEventsFunction routes the seed uses.
-func eventRoutes(log *slog.Logger, svc *eventsvc.Service) *httpapi.Router {
-	rt := httpapi.NewRouter(log)
-	rt.Admin("POST /api/admin/events", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		var in eventsvc.Input
-		if err := r.Decode(&in); err != nil {
-			return httpapi.Response{}, err
-		}
-		e, err := svc.Create(ctx, in)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusCreated, e.Admin()), nil
-	})
-	rt.Admin("POST /api/admin/events/{id}/publish", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		e, err := svc.Publish(ctx, r.Path("id"))
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusOK, e.Admin()), nil
-	})
-	return rt
-}
-
-// callRoutes are the two AdminCallsFunction routes the seed uses.
-func callRoutes(log *slog.Logger, svc *calls.Service) *httpapi.Router {
-	rt := httpapi.NewRouter(log)
-	rt.Admin("POST /api/admin/calls", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		var in calls.CallInput
-		if err := r.Decode(&in); err != nil {
-			return httpapi.Response{}, err
-		}
-		c, err := svc.CreateCall(ctx, in)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusCreated, c.AdminView(svc.Now())), nil
-	})
-	rt.Admin("POST /api/admin/calls/{id}/status", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		var in calls.StatusInput
-		if err := r.Decode(&in); err != nil {
-			return httpapi.Response{}, err
-		}
-		c, err := svc.SetCallStatus(ctx, r.Path("id"), in)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusOK, c.AdminView(svc.Now())), nil
-	})
-	return rt
-}

@@ -1,4 +1,4 @@
-package main
+package handler
 
 import (
 	"testing"
@@ -9,5 +9,5 @@ import (
 
 func TestRoutesMatchTemplate(t *testing.T) {
 	svc := events.NewService(nil, nil, nil, "http://portal.test", "2026-11-01", nil)
-	template.CheckRoutes(t, "", "AdminEventsFunction", newRouter(svc, nil).Routes())
+	template.CheckRoutes(t, "", "AdminEventsFunction", New(svc, nil).Routes())
 }

@@ -1,4 +1,7 @@
-package main
+// Package handler serves the administrators' call routes of AdminCallsFunction
+// (/api/admin/calls...). It is a package of its own so that other packages
+// (the seed's tests) can serve the same routes in process.
+package handler
 
 import (
 	"context"
@@ -14,8 +17,8 @@ type page struct {
 	NextCursor string                `json:"nextCursor,omitempty"`
 }
 
-// newRouter serves the administrators' call routes.
-func newRouter(svc *calls.Service, log *slog.Logger) *httpapi.Router {
+// New serves the administrators' call routes.
+func New(svc *calls.Service, log *slog.Logger) *httpapi.Router {
 	rt := httpapi.NewRouter(log)
 	rt.Admin("GET /api/admin/calls", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		limit, err := r.Limit(20, 50)

@@ -1,4 +1,4 @@
-package main
+package handler
 
 import (
 	"context"
@@ -29,7 +29,7 @@ func newEnv(t *testing.T) *env {
 	log := httpapi.NewLogger(io.Discard)
 	st := ddbstore.New(db, table).Calls()
 	svc := calls.NewService(st, nil, nil, calls.Config{}, log).WithClock(func() time.Time { return time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC) })
-	return &env{store: st, router: newRouter(svc, log)}
+	return &env{store: st, router: New(svc, log)}
 }
 
 func (e *env) serve(t *testing.T, req events.APIGatewayV2HTTPRequest) (int, map[string]any) {

@@ -1,4 +1,7 @@
-package main
+// Package handler serves the administrators' event routes of AdminEventsFunction
+// (/api/admin/events...). It is a package of its own so that other packages
+// (the seed's tests) can serve the same routes in process.
+package handler
 
 import (
 	"context"
@@ -9,8 +12,8 @@ import (
 	"espaceosc/shared/httpapi"
 )
 
-// newRouter serves the administrators' event routes.
-func newRouter(svc *events.Service, log *slog.Logger) *httpapi.Router {
+// New serves the administrators' event routes.
+func New(svc *events.Service, log *slog.Logger) *httpapi.Router {
 	rt := httpapi.NewRouter(log)
 	rt.Admin("GET /api/admin/events", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		limit, err := r.Limit(20, 50)
