@@ -26,7 +26,7 @@ func newRouterWithCalls(t *testing.T) *httpapi.Router {
 		WithClock(func() time.Time { return time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC) })
 	ctx := context.Background()
 	for _, id := range []string{"copil-2024", "gt-brouillon"} {
-		b, err := os.ReadFile("../admincalls/testdata/create.json")
+		b, err := os.ReadFile("../admincalls/handler/testdata/create.json")
 		if err != nil {
 			t.Fatal(err)
 		}
