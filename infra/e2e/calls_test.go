@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"espaceosc/infra/local/cloud"
-	"espaceosc/shared/calls"
+	"espaceosc/shared/i18n"
 
 	"github.com/chromedp/chromedp"
 )
@@ -333,7 +333,7 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 	expectStatus(t, r, http.StatusOK)
 	var sub candidacyView
 	r.json(t, &sub)
-	year := now.Add(-time.Hour).In(calls.Casablanca).Year()
+	year := now.Add(-time.Hour).In(i18n.Casablanca).Year()
 	if want := fmt.Sprintf("COPIL-%d-0001", year); sub.Reference != want || sub.Status != "submitted" {
 		t.Fatalf("submitted: %s %s, want %s", sub.Reference, sub.Status, want)
 	}
@@ -496,7 +496,7 @@ func TestConcurrentSubmissionsThroughTheCloud(t *testing.T) {
 	}
 	wg.Wait()
 	sort.Strings(refs)
-	year := now.Add(-time.Hour).In(calls.Casablanca).Year()
+	year := now.Add(-time.Hour).In(i18n.Casablanca).Year()
 	for i, ref := range refs {
 		if want := fmt.Sprintf("COPIL-%d-%04d", year, i+1); ref != want {
 			t.Fatalf("sorted references %v: #%d = %q, want %q", refs, i, ref, want)

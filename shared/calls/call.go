@@ -16,7 +16,6 @@ package calls
 import (
 	"strings"
 	"time"
-	_ "time/tzdata" // Lambda's provided.al2023 image has no zoneinfo
 
 	"espaceosc/shared/i18n"
 )
@@ -149,21 +148,9 @@ func (c Call) HasWorkingGroup(id string) bool {
 	return false
 }
 
-// Casablanca is the time zone deadlines are shown in (UTC+1, with the
-// Ramadan exception the tz database knows about).
-var Casablanca = loadCasablanca()
-
-func loadCasablanca() *time.Location {
-	loc, err := time.LoadLocation("Africa/Casablanca")
-	if err != nil {
-		return time.FixedZone("Africa/Casablanca", 3600)
-	}
-	return loc
-}
-
 // ReferencePrefix is the start of the references of c's candidacies:
 // the kind in upper case and the year the call opens (Casablanca time),
 // e.g. "COPIL-2024".
 func (c Call) ReferencePrefix() string {
-	return strings.ToUpper(string(c.Kind)) + "-" + c.OpensAt.In(Casablanca).Format("2006")
+	return strings.ToUpper(string(c.Kind)) + "-" + c.OpensAt.In(i18n.Casablanca).Format("2006")
 }

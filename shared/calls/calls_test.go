@@ -43,8 +43,8 @@ func (c *clock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // The 2024 Copil call: 14 Aug – 5 Sep 2024, Casablanca time.
 var (
-	opens  = time.Date(2024, 8, 14, 9, 0, 0, 0, calls.Casablanca)
-	closes = time.Date(2024, 9, 5, 23, 59, 0, 0, calls.Casablanca)
+	opens  = time.Date(2024, 8, 14, 9, 0, 0, 0, i18n.Casablanca)
+	closes = time.Date(2024, 9, 5, 23, 59, 0, 0, i18n.Casablanca)
 	during = time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)
 )
 
@@ -210,7 +210,7 @@ func TestCallTimesAndReferencePrefix(t *testing.T) {
 		t.Errorf("prefix = %q, want %q", got, want)
 	}
 	// A call opening on 31 Dec 23:30 in Casablanca (UTC+1: 22:30 UTC) is of that year.
-	nye := calls.Call{Kind: calls.KindGT, OpensAt: time.Date(2025, 12, 31, 23, 30, 0, 0, calls.Casablanca)}
+	nye := calls.Call{Kind: calls.KindGT, OpensAt: time.Date(2025, 12, 31, 23, 30, 0, 0, i18n.Casablanca)}
 	if got, want := calls.FormatReference(nye, 7), "GT-2025-0007"; got != want {
 		t.Errorf("reference = %q, want %q", got, want)
 	}

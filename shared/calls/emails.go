@@ -30,7 +30,7 @@ var (
 
 // localTime formats t in Casablanca time for an email.
 func localTime(t time.Time, lang i18n.Lang) string {
-	l := t.In(Casablanca)
+	l := t.In(i18n.Casablanca)
 	if lang == i18n.AR {
 		return l.Format("02/01/2006 15:04")
 	}

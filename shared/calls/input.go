@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/validate"
 )
 
@@ -102,7 +103,7 @@ func parseTime(s string) (time.Time, bool) {
 		return t.UTC(), true
 	}
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, s, Casablanca); err == nil {
+		if t, err := time.ParseInLocation(layout, s, i18n.Casablanca); err == nil {
 			return t.UTC(), true
 		}
 	}

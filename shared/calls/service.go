@@ -71,8 +71,8 @@ var (
 // notAccepting is the 409 of an action outside the call's window.
 func notAccepting(call Call) error {
 	return &apperr.Error{Code: apperr.Conflict, Key: "calls.not_accepting", Params: map[string]any{
-		"opensAt":  call.OpensAt.In(Casablanca).Format("02/01/2006 15:04"),
-		"closesAt": call.ClosesAt.In(Casablanca).Format("02/01/2006 15:04"),
+		"opensAt":  call.OpensAt.In(i18n.Casablanca).Format("02/01/2006 15:04"),
+		"closesAt": call.ClosesAt.In(i18n.Casablanca).Format("02/01/2006 15:04"),
 	}}
 }
 

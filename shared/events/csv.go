@@ -3,6 +3,7 @@ package events
 import (
 	"bytes"
 	"encoding/csv"
+	"espaceosc/shared/i18n"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ func CSV(e Event, regs []Registration) ([]byte, error) {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(Casablanca).Format("2006-01-02 15:04")
+		return t.In(i18n.Casablanca).Format("2006-01-02 15:04")
 	}
 	for _, r := range regs {
 		pos := ""

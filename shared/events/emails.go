@@ -41,7 +41,7 @@ var (
 
 // When formats an event's start and end in Africa/Casablanca time.
 func When(e Event, lang i18n.Lang) string {
-	s, en := e.StartsAt.In(Casablanca), e.EndsAt.In(Casablanca)
+	s, en := e.StartsAt.In(i18n.Casablanca), e.EndsAt.In(i18n.Casablanca)
 	sameDay := s.YearDay() == en.YearDay() && s.Year() == en.Year()
 	if lang == i18n.AR {
 		out := fmt.Sprintf("%s %d %s %d، من الساعة %s", daysAR[s.Weekday()], s.Day(), monthsAR[s.Month()-1], s.Year(), s.Format("15:04"))

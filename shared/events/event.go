@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Africa/Casablanca inside the Lambda, whose image has no zoneinfo
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/validate"
@@ -320,15 +319,4 @@ func (e Event) closedReason(now time.Time) string {
 		return "events.closed"
 	}
 	return ""
-}
-
-// Casablanca is the time zone events are shown in.
-var Casablanca = mustZone("Africa/Casablanca")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
 }
