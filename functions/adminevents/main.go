@@ -26,7 +26,7 @@ func main() {
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
 	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), log)
+	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
 	svc := events.NewService(store.Events(), ob, s3export.New(s3c, env["EXPORT_BUCKET"]), env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
 	lambda.Start(handler.New(svc, log).Serve)

@@ -5,8 +5,10 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/adminobservations/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/observationsdb"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
@@ -21,8 +23,11 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), log)
-	svc := observations.NewService(store.Observations(), ob, env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
-	lambda.Start(newRouter(svc, log).Serve)
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	mailer := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), observations.Emails, log)
+	svc := observations.NewService(observations.Config{
+		Store: observationsdb.New(table), Mailer: mailer, Log: log,
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+	})
+	lambda.Start(handler.New(svc, log).Serve)
 }

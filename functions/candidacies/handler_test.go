@@ -38,7 +38,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{bucket: callstest.NewBucket(), sender: &outboxtest.Sender{}, now: time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)}
 	store := ddbstore.New(db, table).WithClock(func() time.Time { return e.now }) // idempotency records expire on this clock
 	e.store = store.Calls()
-	e.svc = calls.NewService(store.Calls(), e.bucket, outbox.New(store.Outbox(), e.sender, log),
+	e.svc = calls.NewService(store.Calls(), e.bucket, outbox.New(store.Outbox(), e.sender, nil, log),
 		calls.Config{PortalOrigin: "https://portal.test", NoticeVersion: "2026-11-01"}, log).WithClock(func() time.Time { return e.now })
 	e.router = newRouter(e.svc, log)
 	var in calls.CallInput

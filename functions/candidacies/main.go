@@ -28,7 +28,7 @@ func main() {
 	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
 	bucket := s3upload.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), log)
+	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
 	svc := calls.NewService(store.Calls(), bucket, ob, calls.Config{PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"]}, log)
 	lambda.Start(newRouter(svc, log).Serve)
 }

@@ -33,7 +33,7 @@ func BenchmarkRequestUpload(b *testing.B) {
 	sender := &outboxtest.Sender{}
 	s3c := s3.New(s3.Options{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", "token")})
 	svc := calls.NewService(store.Calls(), s3upload.New(s3c, s3.NewPresignClient(s3c), "espace-osc-dossiers-prod-123456789012"),
-		outbox.New(store.Outbox(), sender, log), calls.Config{PortalOrigin: "https://portal.test"}, log).
+		outbox.New(store.Outbox(), sender, nil, log), calls.Config{PortalOrigin: "https://portal.test"}, log).
 		WithClock(func() time.Time { return time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC) })
 	rt := newRouter(svc, log)
 	var in calls.CallInput

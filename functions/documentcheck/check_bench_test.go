@@ -47,7 +47,7 @@ func BenchmarkCheckUpload(b *testing.B) {
 			st := ddbstore.New(db, table)
 			sender := &outboxtest.Sender{}
 			now := time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)
-			svc := calls.NewService(st.Calls(), s3upload.New(s3c, s3.NewPresignClient(s3c), bucketName), outbox.New(st.Outbox(), sender, log),
+			svc := calls.NewService(st.Calls(), s3upload.New(s3c, s3.NewPresignClient(s3c), bucketName), outbox.New(st.Outbox(), sender, nil, log),
 				calls.Config{PortalOrigin: "https://portal.test"}, log).WithClock(func() time.Time { return now })
 			id, token := benchCandidacy(b, svc, sender, int64(mib)<<20+1024)
 			h := newHandler(svc, bucketName, log)

@@ -24,7 +24,7 @@ func TestRemindersOnceEvenWhenRunTwice(t *testing.T) {
 	log := httpapi.NewLogger(io.Discard)
 	store := ddbstore.New(db, table)
 	sender := &outboxtest.Sender{}
-	svc := events.NewService(store.Events(), outbox.New(store.Outbox(), sender, log), nil, "http://portal.test", "2026-11-01", log)
+	svc := events.NewService(store.Events(), outbox.New(store.Outbox(), sender, nil, log), nil, "http://portal.test", "2026-11-01", log)
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
 	yes := true

@@ -23,7 +23,7 @@ func main() {
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
 	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), log)
+	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
 	svc := events.NewService(store.Events(), ob, nil, env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
 	lambda.Start(newHandler(svc, log))
 }

@@ -100,7 +100,7 @@ func BenchmarkRegistration(b *testing.B) {
 	calls := &counting{Client: db}
 	log := httpapi.NewLogger(discard{})
 	store := ddbstore.New(calls, table)
-	ob := outbox.New(store.Outbox(), &outboxtest.Sender{}, log)
+	ob := outbox.New(store.Outbox(), &outboxtest.Sender{}, nil, log)
 	svc := events.NewService(store.Events(), ob, nil, "http://portal.test", "2026-11-01", log)
 	rt := newRouter(svc, log)
 	ctx := context.Background()

@@ -53,7 +53,7 @@ func surgeInProcess(b *testing.B, policy events.RetryPolicy) {
 	calls := &txCounting{Client: db}
 	log := httpapi.NewLogger(discard{})
 	store := ddbstore.New(calls, table)
-	ob := outbox.New(store.Outbox(), &outboxtest.Sender{}, log)
+	ob := outbox.New(store.Outbox(), &outboxtest.Sender{}, nil, log)
 	svc := events.NewService(store.Events(), ob, nil, "http://portal.test", "2026-11-01", log).WithRetryPolicy(policy)
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/outboxsweeper/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/httpapi"
@@ -20,7 +21,7 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg), env["SENDER_EMAIL"]), log)
-	lambda.Start(newHandler(ob, log))
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	ob := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg), env["SENDER_EMAIL"]), handler.Templates, log)
+	lambda.Start(handler.New(ob, log))
 }

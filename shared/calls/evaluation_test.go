@@ -462,7 +462,7 @@ func TestDecidePublishAndResults(t *testing.T) {
 	if len(sent) != 3 {
 		t.Fatalf("%d outcome emails", len(sent))
 	}
-	byTo := map[string]outbox.Email{}
+	byTo := map[string]outbox.Message{}
 	for _, m := range sent {
 		byTo[m.To] = m
 	}

@@ -305,7 +305,7 @@ func (s *Evaluations) outcomeEmail(c Candidacy, call Call, now time.Time) (outbo
 		return outbox.Email{}, err
 	}
 	return outbox.Email{ID: id, To: c.Association.Email, Subject: content.Subject, Text: content.Text, HTML: content.HTML,
-		Lang: string(c.Lang), Kind: KindOutcomeEmail, RefID: c.ID, CreatedAt: now}, nil
+		Lang: c.Lang, Kind: KindOutcomeEmail, RefID: c.ID, CreatedAt: now}, nil
 }
 
 func (s *Evaluations) deliver(ctx context.Context, e outbox.Email) {

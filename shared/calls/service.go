@@ -729,7 +729,7 @@ func (s *Service) email(kind string, c Candidacy, m mail.Message, now time.Time)
 	}
 	return outbox.Email{
 		ID: id, To: c.Association.Email, Subject: content.Subject, Text: content.Text, HTML: content.HTML,
-		Lang: string(c.Lang), Kind: kind, RefID: c.ID, CreatedAt: now,
+		Lang: c.Lang, Kind: kind, RefID: c.ID, CreatedAt: now,
 	}, nil
 }
 

@@ -137,8 +137,8 @@ func (s *Calls) CreateCall(ctx context.Context, c calls.Call) error {
 	if err != nil {
 		return fmt.Errorf("marshal call %s: %w", c.ID, err)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.Name), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	})
 	if ok, _ := conditionFailed(err); ok {
 		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("create call %s: id taken", c.ID))
@@ -149,7 +149,7 @@ func (s *Calls) CreateCall(ctx context.Context, c calls.Call) error {
 // GetCall implements calls.CallStore.
 func (s *Calls) GetCall(ctx context.Context, id string) (calls.Call, error) {
 	var it callItem
-	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: callKey(id)}, "call "+id, &it); err != nil {
+	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Name), Key: callKey(id)}, "call "+id, &it); err != nil {
 		return calls.Call{}, err
 	}
 	return it.call(), nil
@@ -180,8 +180,8 @@ func (s *Calls) UpdateCall(ctx context.Context, c calls.Call, prevVersion int) e
 	if err != nil {
 		return fmt.Errorf("marshal call %s: %w", c.ID, err)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:                aws.String(s.table),
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:                aws.String(s.Name),
 		Item:                     av,
 		ConditionExpression:      aws.String("attribute_exists(PK) AND #v = :prev"),
 		ExpressionAttributeNames: map[string]string{"#v": "version"},

@@ -205,14 +205,14 @@ func (s *Calls) candidacyPuts(c calls.Candidacy, cond string, names map[string]s
 	if err != nil {
 		return nil, fmt.Errorf("marshal candidacy contact %s: %w", c.ID, err)
 	}
-	put := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String(cond)}
+	put := &types.Put{TableName: aws.String(s.Name), Item: av, ConditionExpression: aws.String(cond)}
 	if len(names) > 0 {
 		put.ExpressionAttributeNames = names
 	}
 	if len(vals) > 0 {
 		put.ExpressionAttributeValues = vals
 	}
-	return []types.TransactWriteItem{{Put: put}, {Put: &types.Put{TableName: aws.String(s.table), Item: contact}}}, nil
+	return []types.TransactWriteItem{{Put: put}, {Put: &types.Put{TableName: aws.String(s.Name), Item: contact}}}, nil
 }
 
 // CreateCandidacy implements calls.CandidacyStore: candidacy, contact,
@@ -222,14 +222,14 @@ func (s *Calls) CreateCandidacy(ctx context.Context, c calls.Candidacy, email ou
 	if err != nil {
 		return err
 	}
-	put, err := outboxPut(s.table, email)
+	put, err := outboxPut(s.Name, email)
 	if err != nil {
 		return err
 	}
 	items = append(items, put)
 	idemAt := -1
 	if rec != nil {
-		put, err := idempotencyPut(s.table, *rec, s.now())
+		put, err := idempotencyPut(s.Name, *rec, s.now())
 		if err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (s *Calls) CreateCandidacy(ctx context.Context, c calls.Candidacy, email ou
 // read (the upload check must see the pending upload just signed).
 func (s *Calls) GetCandidacy(ctx context.Context, id string) (calls.Candidacy, error) {
 	var it candItem
-	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: candKey(id), ConsistentRead: aws.Bool(true)}, "candidacy "+id, &it); err != nil {
+	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Name), Key: candKey(id), ConsistentRead: aws.Bool(true)}, "candidacy "+id, &it); err != nil {
 		return calls.Candidacy{}, err
 	}
 	return it.candidacy(), nil
@@ -289,7 +289,7 @@ func (s *Calls) UpdateCandidacy(ctx context.Context, c calls.Candidacy, prevVers
 		return err
 	}
 	if email != nil {
-		put, err := outboxPut(s.table, *email)
+		put, err := outboxPut(s.Name, *email)
 		if err != nil {
 			return err
 		}
@@ -400,7 +400,7 @@ func (s *Calls) SubmitCandidacy(ctx context.Context, callID string, prevVersion 
 
 // counter reads the call's counter (zero value when no number was given yet).
 func (s *Calls) counter(ctx context.Context, callID string) (counterItem, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), ConsistentRead: aws.Bool(true), Key: counterKey(callID)})
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Name), ConsistentRead: aws.Bool(true), Key: counterKey(callID)})
 	if err != nil {
 		return counterItem{}, classify("read reference counter of call "+callID, err)
 	}
@@ -417,7 +417,7 @@ func (s *Calls) counterPut(callID string, seq int, owner string, until int64) (*
 	if err != nil {
 		return nil, fmt.Errorf("marshal counter: %w", err)
 	}
-	return &types.Put{TableName: aws.String(s.table), Item: av}, nil
+	return &types.Put{TableName: aws.String(s.Name), Item: av}, nil
 }
 
 // takeLease leases the counter, still at seq and free (or expired), to owner.
@@ -437,7 +437,7 @@ func (s *Calls) takeLease(ctx context.Context, callID string, seq int, owner str
 		put.ConditionExpression = aws.String("seq = :n AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)")
 		put.ExpressionAttributeValues[":n"] = &types.AttributeValueMemberN{Value: strconv.Itoa(seq)}
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression,
 		ExpressionAttributeValues: put.ExpressionAttributeValues,
 	})
@@ -456,7 +456,7 @@ func (s *Calls) releaseLease(ctx context.Context, callID string, seq int, owner 
 	if err != nil {
 		return
 	}
-	_, _ = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+	_, _ = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: put.TableName, Item: put.Item, ConditionExpression: aws.String("seq = :n AND leaseOwner = :me"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":n":  &types.AttributeValueMemberN{Value: strconv.Itoa(seq)},
@@ -484,12 +484,12 @@ func (s *Calls) submitOnce(ctx context.Context, c calls.Candidacy, prevVersion, 
 		":n":  &types.AttributeValueMemberN{Value: strconv.Itoa(n)},
 		":me": &types.AttributeValueMemberS{Value: owner},
 	}
-	receipt, err := outboxPut(s.table, email)
+	receipt, err := outboxPut(s.Name, email)
 	if err != nil {
 		return err
 	}
 	items = slices.Insert(items, 1, types.TransactWriteItem{Put: counterPut})
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append(items, receipt)})
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append(items, receipt)})
 	if err == nil {
 		return nil
 	}

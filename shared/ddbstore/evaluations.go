@@ -114,7 +114,7 @@ func (s *Evaluations) CreateEvaluation(ctx context.Context, e calls.Evaluation) 
 	if err != nil {
 		return fmt.Errorf("marshal evaluation: %w", err)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: av,
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Name), Item: av,
 		ConditionExpression: aws.String("attribute_not_exists(PK)")})
 	if ok, _ := conditionFailed(err); ok {
 		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("assign candidacy %s: already assigned", e.CandidacyID))
@@ -125,7 +125,7 @@ func (s *Evaluations) CreateEvaluation(ctx context.Context, e calls.Evaluation) 
 // GetEvaluation implements calls.EvaluationStore (strongly consistent).
 func (s *Evaluations) GetEvaluation(ctx context.Context, candidacyID, evaluator string) (calls.Evaluation, error) {
 	var it evalItem
-	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: evalKey(candidacyID, evaluator), ConsistentRead: aws.Bool(true)}, "evaluation of "+candidacyID, &it); err != nil {
+	if err := s.getItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Name), Key: evalKey(candidacyID, evaluator), ConsistentRead: aws.Bool(true)}, "evaluation of "+candidacyID, &it); err != nil {
 		return calls.Evaluation{}, err
 	}
 	return it.evaluation(), nil
@@ -137,7 +137,7 @@ func (s *Evaluations) UpdateEvaluation(ctx context.Context, e calls.Evaluation, 
 	if err != nil {
 		return fmt.Errorf("marshal evaluation: %w", err)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: av,
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Name), Item: av,
 		ConditionExpression:       aws.String("attribute_exists(PK) AND #v = :prev"),
 		ExpressionAttributeNames:  map[string]string{"#v": "version"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":prev": n(prevVersion)}})
@@ -150,7 +150,7 @@ func (s *Evaluations) UpdateEvaluation(ctx context.Context, e calls.Evaluation, 
 // EvaluationsOf implements calls.EvaluationStore: PK CAND#<id>, SK begins with EVAL#.
 func (s *Evaluations) EvaluationsOf(ctx context.Context, candidacyID string) ([]calls.Evaluation, error) {
 	items, err := s.queryAll(ctx, "list evaluations of "+candidacyID, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
+		TableName:                 aws.String(s.Name),
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(joinKey("CAND", candidacyID)), ":sk": str("EVAL#")},
 		ConsistentRead:            aws.Bool(true),
@@ -193,7 +193,7 @@ func (s *Evaluations) RecordExport(ctx context.Context, x calls.Export) error {
 	if x.CandidacyID != "" {
 		item["candidacyId"] = str(x.CandidacyID)
 	}
-	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: item,
+	_, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Name), Item: item,
 		ConditionExpression: aws.String("attribute_not_exists(PK)")})
 	return classify("record export "+x.ID, err)
 }
@@ -237,9 +237,9 @@ func (s *Evaluations) RecordResult(ctx context.Context, r calls.Result, email ou
 	if !r.ExpiresAt.IsZero() {
 		mark["expiresAt"] = &types.AttributeValueMemberN{Value: strconv.FormatInt(r.ExpiresAt.Unix(), 10)}
 	}
-	items := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(s.table), Item: mark,
+	items := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(s.Name), Item: mark,
 		ConditionExpression: aws.String("attribute_not_exists(PK)")}}}
-	put, err := outboxPut(s.table, email)
+	put, err := outboxPut(s.Name, email)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func (s *Evaluations) RecordResult(ctx context.Context, r calls.Result, email ou
 		if err != nil {
 			return fmt.Errorf("marshal selected: %w", err)
 		}
-		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}})
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Name), Item: av}})
 	}
 	for _, m := range members {
 		av, err := attributevalue.MarshalMap(memberItem{
@@ -264,7 +264,7 @@ func (s *Evaluations) RecordResult(ctx context.Context, r calls.Result, email ou
 		if err != nil {
 			return fmt.Errorf("marshal membership: %w", err)
 		}
-		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}})
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Name), Item: av}})
 	}
 	err = s.transactWithRetry(ctx, "record result", items)
 	if ok, idx := conditionFailed(err); ok && (len(idx) == 0 || idx[0] == 0) {
@@ -276,7 +276,7 @@ func (s *Evaluations) RecordResult(ctx context.Context, r calls.Result, email ou
 // queryPrefix reads every item of PK pk whose SK begins with prefix.
 func (s *Evaluations) queryPrefix(ctx context.Context, pk, prefix string) ([]map[string]types.AttributeValue, error) {
 	return s.queryAll(ctx, "query "+prefix, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
+		TableName:                 aws.String(s.Name),
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":sk": str(prefix)},
 	})

@@ -40,12 +40,12 @@ var _ events.Store = (*Events)(nil)
 func (s *Store) Events() *Events { return &Events{Store: s} }
 
 const (
-	eventSK     = "EVENT"
-	eventPubPK  = "EVENTPUB"
-	eventAllPK  = "EVENTALL"
-	regSK       = "REG"
-	timeLayout  = time.RFC3339
-	positionFmt = "%010d"
+	eventSK          = "EVENT"
+	eventPubPK       = "EVENTPUB"
+	eventAllPK       = "EVENTALL"
+	regSK            = "REG"
+	eventsTimeLayout = time.RFC3339
+	positionFmt      = "%010d"
 )
 
 type eventItem struct {
@@ -90,14 +90,14 @@ func ts(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(timeLayout)
+	return t.UTC().Format(eventsTimeLayout)
 }
 
 func parseTS(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	t, _ := time.Parse(timeLayout, s)
+	t, _ := time.Parse(eventsTimeLayout, s)
 	return t.UTC()
 }
 
@@ -177,8 +177,8 @@ func (s *Events) CreateEvent(ctx context.Context, e events.Event) error {
 	if err != nil {
 		return fmt.Errorf("marshal event %s: %w", e.ID, err)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.Name), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	})
 	if ok, _ := conditionFailed(err); ok {
 		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("create event %s: id taken", e.ID))
@@ -188,7 +188,7 @@ func (s *Events) CreateEvent(ctx context.Context, e events.Event) error {
 
 // GetEvent implements events.Store.
 func (s *Events) GetEvent(ctx context.Context, id string) (events.Event, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: eventKey(id), ConsistentRead: aws.Bool(true)})
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Name), Key: eventKey(id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return events.Event{}, classify("get event "+id, err)
 	}
@@ -225,8 +225,8 @@ func (s *Events) UpdateEvent(ctx context.Context, e events.Event, prevVersion in
 	delete(names, "#status")
 	delete(names, "#capacity")
 	delete(names, "#waitlistSize")
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: aws.String(s.table), Item: av,
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: aws.String(s.Name), Item: av,
 		ConditionExpression:      aws.String("attribute_exists(PK) AND #version = :prev AND #confirmed = :c AND #waitlisted = :w AND #waitlistSeq = :s AND #attended = :a AND #confirmed <= :cap"),
 		ExpressionAttributeNames: names,
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -242,7 +242,7 @@ func (s *Events) UpdateEvent(ctx context.Context, e events.Event, prevVersion in
 // ListPublishedEvents implements events.Store (GSI1 EVENTPUB).
 func (s *Events) ListPublishedEvents(ctx context.Context, from time.Time, limit int, cursor string) ([]events.Event, string, error) {
 	in := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI1),
+		TableName: aws.String(s.Name), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: eventPubPK}},
 		ScanIndexForward:          aws.Bool(false),
@@ -259,7 +259,7 @@ func (s *Events) ListPublishedEvents(ctx context.Context, from time.Time, limit 
 // ListEvents implements events.Store (GSI2 EVENTALL, newest first).
 func (s *Events) ListEvents(ctx context.Context, limit int, cursor string) ([]events.Event, string, error) {
 	return s.queryEvents(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI2),
+		TableName: aws.String(s.Name), IndexName: aws.String(IndexGSI2),
 		KeyConditionExpression:    aws.String("GSI2PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: eventAllPK}},
 		ScanIndexForward:          aws.Bool(false),
@@ -273,7 +273,7 @@ func (s *Events) queryEvents(ctx context.Context, in *dynamodb.QueryInput, curso
 		return nil, "", err
 	}
 	in.ExclusiveStartKey = start
-	out, err := s.db.Query(ctx, in)
+	out, err := s.DB.Query(ctx, in)
 	if err != nil {
 		return nil, "", classify("list events", err)
 	}
@@ -285,7 +285,7 @@ func (s *Events) queryEvents(ctx context.Context, in *dynamodb.QueryInput, curso
 		}
 		items = append(items, e)
 	}
-	return items, encodeCursor(out.LastEvaluatedKey), nil
+	return items, encodeCursorLegacy(out.LastEvaluatedKey), nil
 }
 
 // ---------------------------------------------------------------- registrations
@@ -396,7 +396,7 @@ func (s *Events) regPut(r events.Registration, prev int) (types.TransactWriteIte
 	if err != nil {
 		return types.TransactWriteItem{}, fmt.Errorf("marshal registration %s: %w", r.ID, err)
 	}
-	p := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}
+	p := &types.Put{TableName: aws.String(s.Name), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}
 	if prev > 0 {
 		p.ConditionExpression = aws.String("version = :prev")
 		p.ExpressionAttributeValues = map[string]types.AttributeValue{":prev": n(prev)}
@@ -411,7 +411,7 @@ func emailLockKey(eventID, emailHash string) map[string]types.AttributeValue {
 // clientToken derives the transaction's ClientRequestToken from the
 // idempotency key and the attempt's content, so that an SDK-level retry of
 // the very same call is answered idempotently by DynamoDB.
-func clientToken(rec *idempotency.Record, regID string) *string {
+func legacyClientToken(rec *idempotency.Record, regID string) *string {
 	if rec == nil {
 		return nil
 	}
@@ -423,7 +423,7 @@ func clientToken(rec *idempotency.Record, regID string) *string {
 // email lock, outbox email and idempotency record in one TransactWriteItems.
 func (s *Events) Register(ctx context.Context, op events.Registering) error {
 	r := op.Registration
-	upd := &types.Update{TableName: aws.String(s.table), Key: eventKey(r.EventID), ExpressionAttributeNames: counterNames()}
+	upd := &types.Update{TableName: aws.String(s.Name), Key: eventKey(r.EventID), ExpressionAttributeNames: counterNames()}
 	if op.Seat {
 		upd.UpdateExpression = aws.String("SET #confirmed = #confirmed + :one")
 		upd.ConditionExpression = aws.String("#status = :pub AND #confirmed < #capacity")
@@ -444,25 +444,25 @@ func (s *Events) Register(ctx context.Context, op events.Registering) error {
 	lock["type"] = str("event-email")
 	lock["registrationId"] = str(r.ID)
 	lock["expiresAt"] = &types.AttributeValueMemberN{Value: strconv.FormatInt(r.ExpiresAt.Unix(), 10)}
-	email, err := outboxPut(s.table, op.Email)
+	email, err := outboxPut(s.Name, op.Email)
 	if err != nil {
 		return err
 	}
 	items := []types.TransactWriteItem{
 		{Update: upd},
 		reg,
-		{Put: &types.Put{TableName: aws.String(s.table), Item: lock, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Put: &types.Put{TableName: aws.String(s.Name), Item: lock, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
 		email,
 	}
 	if op.Idempotency != nil {
-		put, err := idempotencyPut(s.table, *op.Idempotency, s.now())
+		put, err := idempotencyPut(s.Name, *op.Idempotency, s.now())
 		if err != nil {
 			return err
 		}
 		items = append(items, put)
 	}
 	upd.ExpressionAttributeNames = pick(upd.ExpressionAttributeNames, upd)
-	err = s.transactRetry(ctx, "register", items, clientToken(op.Idempotency, r.ID))
+	err = s.transactRetry(ctx, "register", items, legacyClientToken(op.Idempotency, r.ID))
 	if err == nil {
 		return nil
 	}
@@ -500,7 +500,7 @@ func (s *Events) transactRetry(ctx context.Context, op string, items []types.Tra
 				return classify(op, serr)
 			}
 		}
-		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: token})
+		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items, ClientRequestToken: token})
 		if err == nil || !transactionConflict(err) {
 			return err
 		}
@@ -521,7 +521,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // GetRegistration implements events.Store.
 func (s *Events) GetRegistration(ctx context.Context, id string) (events.Registration, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: regKey(id), ConsistentRead: aws.Bool(true)})
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Name), Key: regKey(id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return events.Registration{}, classify("get registration "+id, err)
 	}
@@ -533,7 +533,7 @@ func (s *Events) GetRegistration(ctx context.Context, id string) (events.Registr
 
 // RegistrationByEmail implements events.Store (the email lock names the registration).
 func (s *Events) RegistrationByEmail(ctx context.Context, eventID, emailHash string) (events.Registration, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: emailLockKey(eventID, emailHash), ConsistentRead: aws.Bool(true)})
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Name), Key: emailLockKey(eventID, emailHash), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return events.Registration{}, classify("get email lock", err)
 	}
@@ -546,8 +546,8 @@ func (s *Events) RegistrationByEmail(ctx context.Context, eventID, emailHash str
 
 // RegistrationByCode implements events.Store (GSI2 EVCODE#<event> / code).
 func (s *Events) RegistrationByCode(ctx context.Context, eventID, code string) (events.Registration, error) {
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI2),
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.Name), IndexName: aws.String(IndexGSI2),
 		KeyConditionExpression:    aws.String("GSI2PK = :pk AND GSI2SK = :code"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(joinKey("EVCODE", eventID)), ":code": str(code)},
 		Limit:                     aws.Int32(2),
@@ -568,12 +568,12 @@ func (s *Events) RegistrationByCode(ctx context.Context, eventID, code string) (
 
 // ResendLink implements events.Store.
 func (s *Events) ResendLink(ctx context.Context, r events.Registration, tokenHash string, notBefore time.Time, e outbox.Email) error {
-	email, err := outboxPut(s.table, e)
+	email, err := outboxPut(s.Name, e)
 	if err != nil {
 		return err
 	}
 	items := []types.TransactWriteItem{{Update: &types.Update{
-		TableName: aws.String(s.table), Key: regKey(r.ID),
+		TableName: aws.String(s.Name), Key: regKey(r.ID),
 		UpdateExpression:    aws.String("SET tokenHash = :h, linkResentAt = :now"),
 		ConditionExpression: aws.String("attribute_exists(PK) AND (attribute_not_exists(linkResentAt) OR linkResentAt < :nb)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -589,8 +589,8 @@ func (s *Events) ResendLink(ctx context.Context, r events.Registration, tokenHas
 
 // FirstWaitlisted implements events.Store (GSI1 EVREG#<event>#waitlisted, lowest position).
 func (s *Events) FirstWaitlisted(ctx context.Context, eventID string) (events.Registration, error) {
-	out, err := s.db.Query(ctx, &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(IndexGSI1),
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName: aws.String(s.Name), IndexName: aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(regStatusPK(eventID, events.Waitlisted))},
 		ScanIndexForward:          aws.Bool(true),
@@ -615,7 +615,7 @@ func (s *Events) Withdraw(ctx context.Context, w events.Withdrawal) error {
 		return err
 	}
 	items := []types.TransactWriteItem{put}
-	ev := &types.Update{TableName: aws.String(s.table), Key: eventKey(r.EventID), ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1)}}
+	ev := &types.Update{TableName: aws.String(s.Name), Key: eventKey(r.EventID), ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1)}}
 	switch {
 	case w.Promoted != nil:
 		pp, err := s.promotedPut(*w.Promoted, w.PromotedPrevVersion)
@@ -634,9 +634,9 @@ func (s *Events) Withdraw(ctx context.Context, w events.Withdrawal) error {
 	}
 	ev.ExpressionAttributeNames = pick(counterNames(), ev)
 	items = append(items, types.TransactWriteItem{Update: ev},
-		types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: emailLockKey(r.EventID, events.EmailHash(r.Email))}})
+		types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Name), Key: emailLockKey(r.EventID, events.EmailHash(r.Email))}})
 	for _, e := range w.Emails {
-		put, err := outboxPut(s.table, e)
+		put, err := outboxPut(s.Name, e)
 		if err != nil {
 			return err
 		}
@@ -673,13 +673,13 @@ func (s *Events) Promote(ctx context.Context, p events.Promotion) error {
 		return err
 	}
 	ev := &types.Update{
-		TableName: aws.String(s.table), Key: eventKey(r.EventID),
+		TableName: aws.String(s.Name), Key: eventKey(r.EventID),
 		UpdateExpression:          aws.String("SET #confirmed = #confirmed + :one, #waitlisted = #waitlisted - :one"),
 		ConditionExpression:       aws.String("#status = :pub AND #confirmed < #capacity AND #waitlisted >= :one"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1), ":pub": str(string(events.Published))},
 	}
 	ev.ExpressionAttributeNames = pick(counterNames(), ev)
-	email, err := outboxPut(s.table, p.Email)
+	email, err := outboxPut(s.Name, p.Email)
 	if err != nil {
 		return err
 	}
@@ -701,7 +701,7 @@ func (s *Events) ListRegistrations(ctx context.Context, eventID string, status e
 		return nil, "", err
 	}
 	in := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(index),
+		TableName: aws.String(s.Name), IndexName: aws.String(index),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
@@ -735,14 +735,14 @@ func (s *Events) ListRegistrations(ctx context.Context, eventID string, status e
 func (s *Events) CheckIn(ctx context.Context, r events.Registration, at time.Time) error {
 	items := []types.TransactWriteItem{
 		{Update: &types.Update{
-			TableName: aws.String(s.table), Key: regKey(r.ID),
+			TableName: aws.String(s.Name), Key: regKey(r.ID),
 			UpdateExpression:          aws.String("SET checkedInAt = :at"),
 			ConditionExpression:       aws.String("attribute_not_exists(checkedInAt) AND #status = :c"),
 			ExpressionAttributeNames:  map[string]string{"#status": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":at": str(ts(at)), ":c": str(string(events.Confirmed))},
 		}},
 		{Update: &types.Update{
-			TableName: aws.String(s.table), Key: eventKey(r.EventID),
+			TableName: aws.String(s.Name), Key: eventKey(r.EventID),
 			UpdateExpression:          aws.String("SET #attended = #attended + :one"),
 			ExpressionAttributeNames:  map[string]string{"#attended": "attended"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1)},
@@ -766,12 +766,12 @@ func (s *Events) markOnce(ctx context.Context, op string, r events.Registration,
 		vals[":st"] = str(string(st))
 		names["#status"] = "status"
 	}
-	email, err := outboxPut(s.table, e)
+	email, err := outboxPut(s.Name, e)
 	if err != nil {
 		return err
 	}
 	items := []types.TransactWriteItem{{Update: &types.Update{
-		TableName: aws.String(s.table), Key: regKey(r.ID),
+		TableName: aws.String(s.Name), Key: regKey(r.ID),
 		UpdateExpression: aws.String("SET #attr = :at"), ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: names, ExpressionAttributeValues: vals,
 	}}, email}
@@ -794,7 +794,7 @@ func (s *Events) MarkCancelNotified(ctx context.Context, r events.Registration, 
 
 // RecordExport implements events.Store.
 func (s *Events) RecordExport(ctx context.Context, x events.Export) error {
-	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: map[string]types.AttributeValue{
+	_, err := s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Name), Item: map[string]types.AttributeValue{
 		"PK": str(joinKey("EVENT", x.EventID)), "SK": str(joinKey("EXPORT", ts(x.At), x.ID)),
 		"type": str("event-export"), "id": str(x.ID), "eventId": str(x.EventID), "by": str(x.By),
 		"at": str(ts(x.At)), "rows": n(x.Rows), "key": str(x.Key),

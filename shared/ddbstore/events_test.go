@@ -22,7 +22,7 @@ var manageLinkRE = regexp.MustCompile(`/registrations/([a-z0-9]{26})\?token=([A-
 func eventsService(t *testing.T, c ddbtest.Client, table string, now time.Time) (*events.Service, *outboxtest.Sender) {
 	st := ddbstore.New(c, table).WithClock(func() time.Time { return now })
 	sender := &outboxtest.Sender{}
-	ob := outbox.New(st.Outbox(), sender, nil)
+	ob := outbox.New(st.Outbox(), sender, nil, nil)
 	return events.NewService(st.Events(), ob, nil, "http://portal.test", "2026-11-01", nil).WithClock(func() time.Time { return now }), sender
 }
 

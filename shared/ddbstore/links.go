@@ -91,8 +91,8 @@ func (l *Links) Create(ctx context.Context, link links.Link) error {
 	if err != nil {
 		return fmt.Errorf("encode link: %w", err)
 	}
-	_, err = l.s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:           aws.String(l.s.table),
+	_, err = l.s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           aws.String(l.s.Name),
 		Item:                av,
 		ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	})
@@ -105,8 +105,8 @@ func (l *Links) Create(ctx context.Context, link links.Link) error {
 // Update implements links.Store: one UpdateItem that keeps createdAt.
 func (l *Links) Update(ctx context.Context, link links.Link) (links.Link, error) {
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	out, err := l.s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(l.s.table),
+	out, err := l.s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(l.s.Name),
 		Key:       linkKey(link.ID),
 		UpdateExpression: aws.String("SET #url = :url, titleFr = :tfr, titleAr = :tar, descriptionFr = :dfr, " +
 			"descriptionAr = :dar, #order = :order, updatedAt = :now"),
@@ -131,8 +131,8 @@ func (l *Links) Update(ctx context.Context, link links.Link) (links.Link, error)
 
 // Delete implements links.Store.
 func (l *Links) Delete(ctx context.Context, id string) error {
-	_, err := l.s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:           aws.String(l.s.table),
+	_, err := l.s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:           aws.String(l.s.Name),
 		Key:                 linkKey(id),
 		ConditionExpression: aws.String("attribute_exists(PK)"),
 	})
@@ -145,7 +145,7 @@ func (l *Links) Delete(ctx context.Context, id string) error {
 // List implements links.Store: Query PK = LINKS, following pages.
 func (l *Links) List(ctx context.Context) ([]links.Link, error) {
 	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(l.s.table),
+		TableName:                 aws.String(l.s.Name),
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: linksPK}},
 	}

@@ -121,8 +121,8 @@ func (n *News) Create(ctx context.Context, it news.Item) error {
 	if err != nil {
 		return fmt.Errorf("encode news item: %w", err)
 	}
-	_, err = n.s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:           aws.String(n.s.table),
+	_, err = n.s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           aws.String(n.s.Name),
 		Item:                av,
 		ConditionExpression: aws.String("attribute_not_exists(PK)"),
 	})
@@ -134,7 +134,7 @@ func (n *News) Create(ctx context.Context, it news.Item) error {
 
 // Get implements news.Store.
 func (n *News) Get(ctx context.Context, slug string) (news.Item, error) {
-	out, err := n.s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(n.s.table), Key: newsKey(slug)})
+	out, err := n.s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(n.s.Name), Key: newsKey(slug)})
 	if err != nil {
 		return news.Item{}, classify("GetItem news", err)
 	}
@@ -150,8 +150,8 @@ func (n *News) Update(ctx context.Context, it news.Item, prevUpdatedAt time.Time
 	if err != nil {
 		return fmt.Errorf("encode news item: %w", err)
 	}
-	_, err = n.s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:                 aws.String(n.s.table),
+	_, err = n.s.DB.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:                 aws.String(n.s.Name),
 		Item:                      av,
 		ConditionExpression:       aws.String("attribute_exists(PK) AND updatedAt = :prev"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":prev": &types.AttributeValueMemberS{Value: newsTime(prevUpdatedAt)}},
@@ -207,8 +207,8 @@ func (n *News) Unpublish(ctx context.Context, slug string, now time.Time) (news.
 
 // Delete implements news.Store.
 func (n *News) Delete(ctx context.Context, slug string) error {
-	_, err := n.s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:           aws.String(n.s.table),
+	_, err := n.s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:           aws.String(n.s.Name),
 		Key:                 newsKey(slug),
 		ConditionExpression: aws.String("attribute_exists(PK)"),
 	})
@@ -226,7 +226,7 @@ func (n *News) ListPublished(ctx context.Context, lang i18n.Lang, limit int, cur
 		return news.Page{}, err
 	}
 	return n.newsQuery(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(n.s.table),
+		TableName:                 aws.String(n.s.Name),
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
@@ -242,7 +242,7 @@ func (n *News) ListAll(ctx context.Context, f news.Filter, limit int, cursor str
 		return news.Page{}, err
 	}
 	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(n.s.table),
+		TableName:                 aws.String(n.s.Name),
 		IndexName:                 aws.String(IndexGSI2),
 		KeyConditionExpression:    aws.String("GSI2PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: newsAll}},
@@ -287,7 +287,7 @@ func (n *News) newsQuery(ctx context.Context, in *dynamodb.QueryInput, limit int
 	var last map[string]types.AttributeValue
 	for round := 0; round < newsMaxRounds; round++ {
 		in.Limit = aws.Int32(int32(limit + 1 - len(raw)))
-		out, err := n.s.db.Query(ctx, in)
+		out, err := n.s.DB.Query(ctx, in)
 		if err != nil {
 			return news.Page{}, classify("Query news", err)
 		}
@@ -302,11 +302,11 @@ func (n *News) newsQuery(ctx context.Context, in *dynamodb.QueryInput, limit int
 	if len(raw) > limit {
 		raw = raw[:limit]
 		k := raw[limit-1]
-		p.NextCursor = encodeCursor(map[string]types.AttributeValue{
+		p.NextCursor = encodeCursorLegacy(map[string]types.AttributeValue{
 			"PK": k["PK"], "SK": k["SK"], pkAttr: k[pkAttr], skAttr: k[skAttr],
 		})
 	} else if len(last) > 0 {
-		p.NextCursor = encodeCursor(last)
+		p.NextCursor = encodeCursorLegacy(last)
 	}
 	p.Items = make([]news.Item, 0, len(raw))
 	for _, av := range raw {

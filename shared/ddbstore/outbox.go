@@ -2,16 +2,14 @@ package ddbstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/outbox"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
@@ -23,12 +21,12 @@ const (
 )
 
 // Outbox is the outbox.Store of the table.
-type Outbox struct{ s *Store }
+type Outbox struct{ t *Table }
 
 var _ outbox.Store = (*Outbox)(nil)
 
-// Outbox returns the store's outbox view.
-func (s *Store) Outbox() *Outbox { return &Outbox{s: s} }
+// Outbox returns the table's outbox.
+func (t *Table) Outbox() *Outbox { return &Outbox{t: t} }
 
 type outboxAttachment struct {
 	Filename    string `dynamodbav:"filename"`
@@ -37,72 +35,46 @@ type outboxAttachment struct {
 }
 
 type outboxItem struct {
-	PK          string             `dynamodbav:"PK"`
-	SK          string             `dynamodbav:"SK"`
-	GSI1PK      string             `dynamodbav:"GSI1PK,omitempty"`
-	GSI1SK      string             `dynamodbav:"GSI1SK,omitempty"`
-	Type        string             `dynamodbav:"type"`
-	ID          string             `dynamodbav:"id"`
-	To          string             `dynamodbav:"to"`
-	Subject     string             `dynamodbav:"subject"`
-	Text        string             `dynamodbav:"text"`
-	HTML        string             `dynamodbav:"html"`
+	PK         string `dynamodbav:"PK"`
+	SK         string `dynamodbav:"SK"`
+	GSI1PK     string `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK     string `dynamodbav:"GSI1SK,omitempty"`
+	Type       string `dynamodbav:"type"`
+	ID         string `dynamodbav:"id"`
+	To         string `dynamodbav:"to"`
+	Lang       string `dynamodbav:"lang"`
+	Kind       string `dynamodbav:"kind"`
+	Data       string `dynamodbav:"data,omitempty"` // the template's data (JSON)
+	RefID      string `dynamodbav:"refId"`
+	CreatedAt  string `dynamodbav:"createdAt"`
+	Status     string `dynamodbav:"status"`
+	Attempts   int    `dynamodbav:"attempts"`
+	LeaseUntil string `dynamodbav:"leaseUntil,omitempty"`
+	SentAt     string `dynamodbav:"sentAt,omitempty"`
+	MessageID  string `dynamodbav:"messageId,omitempty"`
+	ExpiresAt  int64  `dynamodbav:"expiresAt"`
+
+	// Transitional: an email recorded already rendered.
+	Subject     string             `dynamodbav:"subject,omitempty"`
+	Text        string             `dynamodbav:"text,omitempty"`
+	HTML        string             `dynamodbav:"html,omitempty"`
 	Attachments []outboxAttachment `dynamodbav:"attachments,omitempty"`
-	Lang        string             `dynamodbav:"lang"`
-	Kind        string             `dynamodbav:"kind"`
-	RefID       string             `dynamodbav:"refId"`
-	CreatedAt   string             `dynamodbav:"createdAt"`
-	Status      string             `dynamodbav:"status"`
-	Attempts    int                `dynamodbav:"attempts"`
-	LeaseUntil  int64              `dynamodbav:"leaseUntil"` // epoch ms; 0 = not leased
-	SentAt      string             `dynamodbav:"sentAt,omitempty"`
-	MessageID   string             `dynamodbav:"messageId,omitempty"`
-	ExpiresAt   int64              `dynamodbav:"expiresAt"`
-}
-
-const outboxTimeLayout = "2006-01-02T15:04:05.000000000Z"
-
-func outboxTime(t time.Time) string { return t.UTC().Format(outboxTimeLayout) }
-
-func parseOutboxTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t.UTC()
 }
 
 func outboxKey(id string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{
-		"PK": &types.AttributeValueMemberS{Value: joinKey("OUTBOX", id)},
-		"SK": &types.AttributeValueMemberS{Value: outboxSK},
-	}
-}
-
-// outboxPut is the transaction item that records e as pending. Other
-// entities' writes add it to their own TransactWriteItems, so that an email
-// exists if and only if the fact it reports does.
-func outboxPut(table string, e outbox.Email) (types.TransactWriteItem, error) {
-	av, err := attributevalue.MarshalMap(newOutboxItem(e))
-	if err != nil {
-		return types.TransactWriteItem{}, fmt.Errorf("marshal email %s: %w", e.ID, err)
-	}
-	return types.TransactWriteItem{Put: &types.Put{
-		TableName:           aws.String(table),
-		Item:                av,
-		ConditionExpression: aws.String("attribute_not_exists(PK)"),
-	}}, nil
+	return Key(JoinKey("OUTBOX", id), outboxSK)
 }
 
 // newOutboxItem is the pending record of e.
 func newOutboxItem(e outbox.Email) outboxItem {
-	created := outboxTime(e.CreatedAt)
+	created := Time(e.CreatedAt)
 	it := outboxItem{
-		PK: joinKey("OUTBOX", e.ID), SK: outboxSK,
+		PK: JoinKey("OUTBOX", e.ID), SK: outboxSK,
 		GSI1PK: outboxPendingPK, GSI1SK: created + "#" + e.ID,
-		Type: "outbox", ID: e.ID, To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML,
-		Lang: e.Lang, Kind: e.Kind, RefID: e.RefID, CreatedAt: created, Status: "pending",
-		ExpiresAt: e.CreatedAt.Add(outbox.Retention).Unix(),
+		Type: "outbox", ID: e.ID, To: e.To, Lang: string(e.Lang), Kind: e.Kind, Data: string(e.Data),
+		RefID: e.RefID, CreatedAt: created, Status: "pending", LeaseUntil: Time(e.LeaseUntil),
+		ExpiresAt: Expiry(e.CreatedAt.Add(outbox.Retention)),
+		Subject:   e.Subject, Text: e.Text, HTML: e.HTML,
 	}
 	for _, a := range e.Attachments {
 		it.Attachments = append(it.Attachments, outboxAttachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
@@ -111,9 +83,14 @@ func newOutboxItem(e outbox.Email) outboxItem {
 }
 
 func (it outboxItem) email() outbox.Email {
+	lang, _ := i18n.Parse(it.Lang)
 	e := outbox.Email{
-		ID: it.ID, To: it.To, Subject: it.Subject, Text: it.Text, HTML: it.HTML,
-		Lang: it.Lang, Kind: it.Kind, RefID: it.RefID, CreatedAt: parseOutboxTime(it.CreatedAt), Attempts: it.Attempts,
+		ID: it.ID, To: it.To, Lang: lang, Kind: it.Kind, RefID: it.RefID,
+		CreatedAt: ParseTime(it.CreatedAt), LeaseUntil: ParseTime(it.LeaseUntil), Attempts: it.Attempts,
+		Subject: it.Subject, Text: it.Text, HTML: it.HTML,
+	}
+	if it.Data != "" {
+		e.Data = json.RawMessage(it.Data)
 	}
 	for _, a := range it.Attachments {
 		e.Attachments = append(e.Attachments, outbox.Attachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
@@ -121,93 +98,68 @@ func (it outboxItem) email() outbox.Email {
 	return e
 }
 
-func epochMillis(t time.Time) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.UnixMilli(), 10)}
+var pending = Cond{
+	Expr:   "#status = :pending",
+	Names:  map[string]string{"#status": "status"},
+	Values: map[string]types.AttributeValue{":pending": S("pending")},
+}
+
+// update runs one conditional update of the email id: apperr.Conflict when
+// it is not pending (or, for a claim, leased).
+func (o *Outbox) update(ctx context.Context, op, id, update string, cond Cond) error {
+	err := o.t.Update(ctx, op+" "+id, outboxKey(id), update, cond)
+	if apperr.Is(err, apperr.Conflict) {
+		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("%s %s: not pending or leased", op, id))
+	}
+	return err
 }
 
 // Claim implements outbox.Store.
 func (o *Outbox) Claim(ctx context.Context, id string, leaseUntil time.Time) error {
-	_, err := o.s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(o.s.table),
-		Key:                      outboxKey(id),
-		UpdateExpression:         aws.String("SET leaseUntil = :lease"),
-		ConditionExpression:      aws.String("#status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":lease":   epochMillis(leaseUntil),
-			":now":     epochMillis(o.s.now()),
-			":pending": &types.AttributeValueMemberS{Value: "pending"},
-		},
+	cond := pending.And("(attribute_not_exists(leaseUntil) OR leaseUntil < :now)", map[string]types.AttributeValue{
+		":now": S(Time(o.t.Now())), ":lease": S(Time(leaseUntil)),
 	})
-	if ok, _ := conditionFailed(err); ok {
-		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("claim email %s: not pending or leased", id))
-	}
-	return classify("claim email "+id, err)
+	return o.update(ctx, "claim email", id, "SET leaseUntil = :lease", cond)
 }
 
 // MarkSent implements outbox.Store. It rewrites the whole record without
 // its GSI1 keys (rather than an UpdateItem REMOVE, which minidyn v0.8.2 does
-// not apply), so that the email leaves the sparse pending index.
+// not apply to index keys), so that the email leaves the sparse pending
+// index.
 func (o *Outbox) MarkSent(ctx context.Context, e outbox.Email, messageID string) error {
-	now := o.s.now()
+	now := o.t.Now()
 	it := newOutboxItem(e)
-	it.GSI1PK, it.GSI1SK = "", ""
-	it.Status, it.SentAt, it.MessageID = "sent", outboxTime(now), messageID
-	it.ExpiresAt = now.Add(outbox.Retention).Unix()
-	av, err := attributevalue.MarshalMap(it)
-	if err != nil {
-		return fmt.Errorf("marshal email %s: %w", e.ID, err)
-	}
-	_, err = o.s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:                aws.String(o.s.table),
-		Item:                     av,
-		ConditionExpression:      aws.String("#status = :pending"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pending": &types.AttributeValueMemberS{Value: "pending"},
-		},
-	})
-	if ok, _ := conditionFailed(err); ok {
+	it.GSI1PK, it.GSI1SK, it.LeaseUntil = "", "", ""
+	it.Status, it.SentAt, it.MessageID = "sent", Time(now), messageID
+	it.ExpiresAt = Expiry(now.Add(outbox.Retention))
+	err := o.t.Put(ctx, "sent email "+e.ID, it, pending)
+	if apperr.Is(err, apperr.Conflict) {
 		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("mark email %s sent: not pending", e.ID))
 	}
-	return classify("mark email sent "+e.ID, err)
+	return err
 }
 
 // Release implements outbox.Store.
 func (o *Outbox) Release(ctx context.Context, id, attemptErr string) error {
 	// An outage or throttling of SES says nothing about the email itself: it
 	// does not count towards MaxAttempts, so a long outage loses no email.
-	one := "1"
+	// The lease is cleared to "", which sorts before any instant.
+	var one int64 = 1
 	if attemptErr == string(apperr.Unavailable) {
-		one = "0"
+		one = 0
 	}
-	_, err := o.s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(o.s.table),
-		Key:                      outboxKey(id),
-		UpdateExpression:         aws.String("SET attempts = attempts + :one, lastError = :err, lastAttemptAt = :at, leaseUntil = :zero"),
-		ConditionExpression:      aws.String("#status = :pending"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pending": &types.AttributeValueMemberS{Value: "pending"},
-			":zero":    &types.AttributeValueMemberN{Value: "0"},
-			":one":     &types.AttributeValueMemberN{Value: one},
-			":err":     &types.AttributeValueMemberS{Value: attemptErr},
-			":at":      &types.AttributeValueMemberS{Value: outboxTime(o.s.now())},
-		},
-	})
-	if ok, _ := conditionFailed(err); ok {
-		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("release email %s: not pending", id))
-	}
-	return classify("release email "+id, err)
+	return o.update(ctx, "release email", id,
+		"SET attempts = attempts + :one, lastError = :err, lastAttemptAt = :at, leaseUntil = :none",
+		pending.With(map[string]types.AttributeValue{":one": N(one), ":err": S(attemptErr), ":at": S(Time(o.t.Now())), ":none": S("")}))
 }
 
 // ListPending implements outbox.Store: GSI1 OUTBOXPENDING, oldest first.
 func (o *Outbox) ListPending(ctx context.Context, limit int, cursor string) ([]outbox.Email, string, error) {
-	page, next, err := o.s.indexPage(ctx, "list pending emails", IndexGSI1, "GSI1PK", "GSI1SK", outboxPendingPK, true, limit, cursor)
+	page, next, err := o.t.Page(ctx, "list pending emails", Query{Index: IndexGSI1, PK: outboxPendingPK, Forward: true}, limit, cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	emails, err := decodeAll(page, "pending email", outboxItem.email)
+	emails, err := DecodeAll(page, "pending email", outboxItem.email)
 	if err != nil {
 		return nil, "", err
 	}
@@ -216,19 +168,12 @@ func (o *Outbox) ListPending(ctx context.Context, limit int, cursor string) ([]o
 
 // Put records e as pending on its own, for an email that reports no other
 // write (e.g. a resent link). Emails that report a write go into that
-// write's transaction instead. It returns apperr.Conflict if e.ID exists.
+// write's transaction instead (Tx.Email). It returns apperr.Conflict if e.ID
+// exists.
 func (o *Outbox) Put(ctx context.Context, e outbox.Email) error {
-	item, err := outboxPut(o.s.table, e)
-	if err != nil {
-		return err
-	}
-	_, err = o.s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:           item.Put.TableName,
-		Item:                item.Put.Item,
-		ConditionExpression: item.Put.ConditionExpression,
-	})
-	if ok, _ := conditionFailed(err); ok {
+	err := o.t.Put(ctx, "email "+e.ID, newOutboxItem(e), NotExists)
+	if apperr.Is(err, apperr.Conflict) {
 		return apperr.Wrap(apperr.Conflict, "", fmt.Errorf("put email %s: exists", e.ID))
 	}
-	return classify("put email "+e.ID, err)
+	return err
 }

@@ -33,7 +33,7 @@ func key(pk, sk, gpk, gsk string) map[string]types.AttributeValue {
 	}
 }
 
-func TestQueryPageFollowsKeysOutsideThePartition(t *testing.T) {
+func TestPageFollowsKeysOutsideThePartition(t *testing.T) {
 	attrs := []string{"PK", "SK", "GSI1PK", "GSI1SK"}
 	a, b, c := key("R#a", "R", "P", "1"), key("R#b", "R", "P", "2"), key("R#c", "R", "P", "3")
 	stray := map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "OUTBOX#x"}, "SK": &types.AttributeValueMemberS{Value: "OUTBOX"}}
@@ -46,7 +46,8 @@ func TestQueryPageFollowsKeysOutsideThePartition(t *testing.T) {
 		wantCursor map[string]types.AttributeValue // nil: last page
 		wantCalls  int
 	}{
-		{"in-partition key is the cursor", 2, []*dynamodb.QueryOutput{{Items: []map[string]types.AttributeValue{a, b}, LastEvaluatedKey: b}}, 2, b, 1},
+		{"one item more than the page: cursor after the page", 2, []*dynamodb.QueryOutput{{Items: []map[string]types.AttributeValue{a, b, c}, LastEvaluatedKey: c}}, 2, b, 1},
+		{"exactly a page and the end: no cursor", 2, []*dynamodb.QueryOutput{{Items: []map[string]types.AttributeValue{a, b}}}, 2, nil, 1},
 		{"no key is the end", 5, []*dynamodb.QueryOutput{{Items: []map[string]types.AttributeValue{a}}}, 1, nil, 1},
 		{"stray key before the page is full is followed", 3, []*dynamodb.QueryOutput{
 			{Items: []map[string]types.AttributeValue{a}, LastEvaluatedKey: stray},
@@ -57,22 +58,25 @@ func TestQueryPageFollowsKeysOutsideThePartition(t *testing.T) {
 			{Items: []map[string]types.AttributeValue{a}},
 		}, 1, nil, 2},
 		{"stray key on a full page: cursor from the last item", 2, []*dynamodb.QueryOutput{
-			{Items: []map[string]types.AttributeValue{a, b}, LastEvaluatedKey: stray},
+			{Items: []map[string]types.AttributeValue{a, b, c}, LastEvaluatedKey: stray},
 		}, 2, b, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := &pagedClient{pages: tt.pages}
 			s := New(db, "t")
-			in := &dynamodb.QueryInput{Limit: aws.Int32(tt.limit)}
-			items, cursor, err := s.queryPage(context.Background(), "test", in, attrs, "GSI1PK", "P")
+			items, cursor, err := s.Page(context.Background(), "test", Query{Index: IndexGSI1, PK: "P"}, int(tt.limit), "")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got, want := len(items), tt.wantItems; got != want {
 				t.Errorf("items = %d, want %d", got, want)
 			}
-			if got, want := cursor, encodeCursor(tt.wantCursor); got != want {
+			want := ""
+			if tt.wantCursor != nil {
+				want = encodeCursor(tt.wantCursor, attrs)
+			}
+			if got := cursor; got != want {
 				t.Errorf("cursor = %q, want %q", got, want)
 			}
 			if got, want := len(db.starts), tt.wantCalls; got != want {
@@ -82,7 +86,7 @@ func TestQueryPageFollowsKeysOutsideThePartition(t *testing.T) {
 				if db.starts[1]["PK"].(*types.AttributeValueMemberS).Value != "OUTBOX#x" {
 					t.Errorf("second query did not start after the stray key: %v", db.starts[1])
 				}
-				if got, want := db.limits[1], tt.limit-int32(len(tt.pages[0].Items)); got != want {
+				if got, want := db.limits[1], tt.limit+1-int32(len(tt.pages[0].Items)); got != want {
 					t.Errorf("second query limit = %d, want %d", got, want)
 				}
 			}

@@ -103,7 +103,7 @@ func (s *Service) email(kind string, r Registration, m mail.Message, now time.Ti
 	}
 	return outbox.Email{
 		ID: id, To: r.Email, Subject: c.Subject, Text: c.Text, HTML: c.HTML, Attachments: att,
-		Lang: string(r.Lang), Kind: kind, RefID: r.ID, CreatedAt: now,
+		Lang: r.Lang, Kind: kind, RefID: r.ID, CreatedAt: now,
 	}, nil
 }
 

@@ -20,19 +20,35 @@ type Block struct {
 	Quote bool   // user text quoted as is (line breaks kept), e.g. an administration's response
 }
 
-// Message is an email to compose.
+// Attachment is a file sent with an email (e.g. an .ics calendar file).
+type Attachment struct {
+	Filename    string
+	ContentType string
+	Data        []byte
+}
+
+// Message is an email to compose. Every message ends with the portal's
+// footer in its language (Footer replaces it when set).
 type Message struct {
-	Lang    i18n.Lang
-	Subject string
-	Blocks  []Block
-	Footer  string
+	Lang        i18n.Lang
+	Subject     string
+	Blocks      []Block
+	Footer      string
+	Attachments []Attachment
 }
 
 // Content is a composed email.
 type Content struct {
-	Subject string // one line
-	Text    string
-	HTML    string
+	Subject     string // one line
+	Text        string
+	HTML        string
+	Attachments []Attachment
+}
+
+// Footer is the line every email of the portal ends with.
+var Footer = i18n.Text{
+	FR: "Espace de la société civile — Gouvernement ouvert Maroc. Ce message est envoyé automatiquement ; merci de ne pas y répondre.",
+	AR: "فضاء المجتمع المدني — الحكومة المنفتحة بالمغرب. هذه رسالة آلية، يرجى عدم الرد عليها.",
 }
 
 // SingleLine folds any line breaks and runs of spaces of s into single
@@ -45,7 +61,10 @@ func normalizeNewlines(s string) string {
 
 // Render composes m as text and HTML.
 func (m Message) Render() (Content, error) {
-	c := Content{Subject: SingleLine(m.Subject)}
+	if m.Footer == "" {
+		m.Footer = Footer.In(m.Lang)
+	}
+	c := Content{Subject: SingleLine(m.Subject), Attachments: m.Attachments}
 	var text strings.Builder
 	for i, b := range m.Blocks {
 		if i > 0 {

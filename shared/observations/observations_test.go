@@ -10,6 +10,8 @@ import (
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/observationsdb"
+	"espaceosc/shared/secret"
 	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
@@ -60,7 +62,7 @@ func TestSubmissionValidate(t *testing.T) {
 
 type env struct {
 	svc    *observations.Service
-	store  *ddbstore.Observations
+	store  observationsdb.Store
 	sender *outboxtest.Sender
 }
 
@@ -69,9 +71,11 @@ func newEnv(t *testing.T, now time.Time) env {
 	db, table := ddbtest.Minidyn(t)
 	st := ddbstore.New(db, table)
 	sender := &outboxtest.Sender{}
-	svc := observations.NewService(st.Observations(), outbox.New(st.Outbox(), sender, nil), "https://osc.example/", "2026-11-01", nil).
-		WithClock(func() time.Time { return now })
-	return env{svc: svc, store: st.Observations(), sender: sender}
+	svc := observations.NewService(observations.Config{
+		Store: observationsdb.New(st), Mailer: outbox.New(st.Outbox(), sender, observations.Emails, nil),
+		PortalOrigin: "https://osc.example/", NoticeVersion: "2026-11-01", Now: func() time.Time { return now },
+	})
+	return env{svc: svc, store: observationsdb.New(st), sender: sender}
 }
 
 func TestSubmitStoresConsentRetentionAndHashes(t *testing.T) {
@@ -98,7 +102,7 @@ func TestSubmitStoresConsentRetentionAndHashes(t *testing.T) {
 	if o.Subject != "Déclaration de patrimoine" || o.Email != "Salma@Example.ORG" {
 		t.Errorf("stored texts are not trimmed: %q %q", o.Subject, o.Email)
 	}
-	if observations.EmailHash(" salma@example.org") != observations.EmailHash(o.Email) {
+	if secret.EmailHash(" salma@example.org") != secret.EmailHash(o.Email) {
 		t.Errorf("EmailHash does not normalise")
 	}
 	token := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(e.sender.Sent()[0].Text)[1]
@@ -115,7 +119,7 @@ func TestSubmitStoresConsentRetentionAndHashes(t *testing.T) {
 
 // racing makes the first update lose a race against another admin.
 type racing struct {
-	*ddbstore.Observations
+	observationsdb.Store
 	raced bool
 }
 
@@ -127,11 +131,11 @@ func (r *racing) UpdateObservation(ctx context.Context, o observations.Observati
 			return err
 		}
 		other.Status, other.Version = observations.InReview, other.Version+1
-		if err := r.Observations.UpdateObservation(ctx, other, prev, nil); err != nil {
+		if err := r.Store.UpdateObservation(ctx, other, prev, nil); err != nil {
 			return err
 		}
 	}
-	return r.Observations.UpdateObservation(ctx, o, prev, email)
+	return r.Store.UpdateObservation(ctx, o, prev, email)
 }
 
 func TestUpdateRetriesALostRace(t *testing.T) {
@@ -139,15 +143,21 @@ func TestUpdateRetriesALostRace(t *testing.T) {
 	db, table := ddbtest.Minidyn(t)
 	st := ddbstore.New(db, table)
 	sender := &outboxtest.Sender{}
-	store := &racing{Observations: st.Observations()}
-	svc := observations.NewService(store, outbox.New(st.Outbox(), sender, nil), "https://osc.example", "v1", nil).WithClock(func() time.Time { return now })
+	store := &racing{Store: observationsdb.New(st)}
+	svc := observations.NewService(observations.Config{
+		Store: store, Mailer: outbox.New(st.Outbox(), sender, observations.Emails, nil),
+		PortalOrigin: "https://osc.example", NoticeVersion: "v1", Now: func() time.Time { return now },
+	})
 	ctx := context.Background()
 	r, err := svc.Submit(ctx, valid(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	status, text := "answered", "Réponse de l'administration."
-	o, err := svc.Update(ctx, r.ID, observations.Patch{Status: &status, Response: &text})
+	if _, err := svc.Update(ctx, r.ID, observations.Patch{Status: &status, Response: &text}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := store.GetObservation(ctx, r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

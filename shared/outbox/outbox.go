@@ -1,10 +1,12 @@
 // Package outbox makes sure that every email the portal owes someone is sent,
-// and sent once. An Email is recorded in the same DynamoDB transaction as the
-// data it belongs to (an observation, a registration), delivered right after
-// that transaction, and marked sent. If sending fails, the email stays pending
-// and the scheduled sweeper retries it. A claim (a conditional lease on the
-// record) makes sure that an inline delivery and one or more sweeps running at
-// the same time never send the same email twice.
+// and sent once. An Email is recorded, as a template name and the data that
+// renders it, in the same DynamoDB transaction as the data it belongs to (an
+// observation, a registration), delivered right after that transaction, and
+// marked sent. If sending fails, the email stays pending and the scheduled
+// sweeper retries it. A lease on the record makes sure that an inline
+// delivery and one or more sweeps running at the same time never send the
+// same email twice: an email composed by a request is recorded already
+// leased to it, so its inline delivery needs no separate claim.
 //
 // Emails hold personal data (addresses, names, texts): never log them; log
 // IDs, kinds and counts.
@@ -12,34 +14,57 @@ package outbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/i18n"
+	"espaceosc/shared/mail"
+	"espaceosc/shared/secret"
 )
 
-// Attachment is a file sent with an email (e.g. an .ics calendar file).
-type Attachment struct {
-	Filename    string
-	ContentType string
-	Data        []byte
-}
-
-// Email is one message owed to someone.
+// Email is one message owed to someone, as the outbox records it.
 type Email struct {
-	ID          string
-	To          string
-	Subject     string // single line
+	ID        string
+	To        string
+	Lang      i18n.Lang
+	Kind      string          // the template, e.g. "observation.ack"
+	Data      json.RawMessage // what the template renders
+	RefID     string          // the ID of the data it belongs to
+	CreatedAt time.Time       // UTC
+	// LeaseUntil is set while someone holds the email to send it: the request
+	// that composed it, or a sweep that claimed it.
+	LeaseUntil time.Time
+	Attempts   int // failed sending attempts so far (read from the store)
+
+	// Transitional, removed once every capability records template data:
+	// an email recorded already rendered.
+	Subject     string
 	Text        string
 	HTML        string
 	Attachments []Attachment
-	Lang        string    // "fr" or "ar"
-	Kind        string    // what it is, e.g. "observation.ack"
-	RefID       string    // the ID of the data it belongs to
-	CreatedAt   time.Time // UTC
-	Attempts    int       // failed sending attempts so far (read from the store)
+
+	// leased is true for an email composed by this process: its lease,
+	// recorded with it, is already ours.
+	leased bool
+}
+
+// Message is an email rendered for sending.
+type Message struct {
+	ID          string
+	To          string
+	Lang        i18n.Lang
+	Kind        string
+	RefID       string
+	Subject     string // single line
+	Text        string
+	HTML        string
+	Attachments []mail.Attachment
 }
 
 // Retention is how long an email record (personal data) is kept after it was
@@ -48,10 +73,10 @@ const Retention = 90 * 24 * time.Hour
 
 // Sender sends an email.
 type Sender interface {
-	// Send sends e and returns the provider's message ID. It returns an
+	// Send sends m and returns the provider's message ID. It returns an
 	// apperr.Unavailable error when the provider throttles or is down (retry
 	// later) and another error when it refuses the message.
-	Send(ctx context.Context, e Email) (messageID string, err error)
+	Send(ctx context.Context, m Message) (messageID string, err error)
 }
 
 // Store is the outbox's view of the table.
@@ -74,16 +99,19 @@ type Store interface {
 	ListPending(ctx context.Context, limit int, cursor string) ([]Email, string, error)
 }
 
-// Outbox delivers emails.
+// Outbox composes and delivers emails.
 type Outbox struct {
-	Store  Store
-	Sender Sender
-	Log    *slog.Logger
+	Store     Store
+	Sender    Sender
+	Templates mail.Templates // every kind this outbox may deliver
+	Log       *slog.Logger
 	// Now is the clock (UTC); nil means time.Now.
 	Now func() time.Time
 	// Lease is how long a claim lasts: longer than one send can take.
 	// Zero means DefaultLease.
 	Lease time.Duration
+	// Rand draws email IDs; nil means crypto/rand.
+	Rand io.Reader
 }
 
 // DefaultLease bounds a send; an email whose sender died holding the lease is
@@ -95,9 +123,53 @@ const DefaultLease = 2 * time.Minute
 // email alone (it stays pending, visible to operators, until it expires).
 const MaxAttempts = 20
 
-// New returns an outbox.
-func New(store Store, sender Sender, log *slog.Logger) *Outbox {
-	return &Outbox{Store: store, Sender: sender, Log: log}
+// New returns an outbox delivering the kinds of templates.
+func New(store Store, sender Sender, templates mail.Templates, log *slog.Logger) *Outbox {
+	return &Outbox{Store: store, Sender: sender, Templates: templates, Log: log}
+}
+
+// Compose returns a new email of kind to `to` about refID, rendered from data
+// (marshalled as JSON) when it is sent, and leased to the caller, who records
+// it in its transaction and then delivers it.
+func (o *Outbox) Compose(to string, lang i18n.Lang, kind, refID string, data any) (Email, error) {
+	if _, ok := o.Templates[kind]; !ok {
+		return Email{}, fmt.Errorf("compose email: no template %q", kind)
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return Email{}, fmt.Errorf("compose email %s: %w", kind, err)
+	}
+	r := o.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	id, err := secret.NewID(r)
+	if err != nil {
+		return Email{}, err
+	}
+	now := o.now()
+	return Email{
+		ID: id, To: to, Lang: lang, Kind: kind, Data: b, RefID: refID, CreatedAt: now,
+		LeaseUntil: now.Add(o.lease()), leased: true,
+	}, nil
+}
+
+// Render composes e's message.
+func (o *Outbox) Render(e Email) (Message, error) {
+	if _, ok := o.Templates[e.Kind]; !ok && len(e.Data) == 0 {
+		return Message{
+			ID: e.ID, To: e.To, Lang: e.Lang, Kind: e.Kind, RefID: e.RefID,
+			Subject: e.Subject, Text: e.Text, HTML: e.HTML, Attachments: e.Attachments,
+		}, nil
+	}
+	c, err := o.Templates.Render(e.Kind, e.Data)
+	if err != nil {
+		return Message{}, fmt.Errorf("render email %s: %w", e.ID, err)
+	}
+	return Message{
+		ID: e.ID, To: e.To, Lang: e.Lang, Kind: e.Kind, RefID: e.RefID,
+		Subject: c.Subject, Text: c.Text, HTML: c.HTML, Attachments: c.Attachments,
+	}, nil
 }
 
 func (o *Outbox) now() time.Time {
@@ -125,31 +197,38 @@ func (o *Outbox) log() *slog.Logger {
 // already completed the email.
 var ErrClaimed = errors.New("outbox: email claimed elsewhere or already sent")
 
-// Deliver sends e once: claim, send, mark sent; on a failed send the claim
-// is released and the email stays pending for the sweeper. Callers that just
-// recorded e call it right after their transaction and ignore its error
-// beyond logging: the sweeper will retry.
+// Deliver sends e once: claim (unless e was composed here, already leased),
+// render, send, mark sent; on a failed send the lease is released and the
+// email stays pending for the sweeper. Callers that just recorded e call it
+// right after their transaction and ignore its error beyond logging: the
+// sweeper will retry.
 func (o *Outbox) Deliver(ctx context.Context, e Email) error {
-	if err := o.Store.Claim(ctx, e.ID, o.now().Add(o.lease())); err != nil {
-		if apperr.Is(err, apperr.Conflict) {
-			return fmt.Errorf("deliver email %s: %w", e.ID, ErrClaimed)
+	if !e.leased || !o.now().Before(e.LeaseUntil) {
+		if err := o.Store.Claim(ctx, e.ID, o.now().Add(o.lease())); err != nil {
+			if apperr.Is(err, apperr.Conflict) {
+				return fmt.Errorf("deliver email %s: %w", e.ID, ErrClaimed)
+			}
+			return fmt.Errorf("deliver email %s: claim: %w", e.ID, err)
 		}
-		return fmt.Errorf("deliver email %s: claim: %w", e.ID, err)
 	}
-	msgID, err := o.Sender.Send(ctx, e)
-	if err != nil {
-		// The lease must be released even if ctx is cancelled.
-		if rerr := o.Store.Release(context.WithoutCancel(ctx), e.ID, errorSummary(err)); rerr != nil {
-			o.log().Warn("outbox release failed", "emailId", e.ID, "error", rerr.Error())
+	msg, err := o.Render(e)
+	if err == nil {
+		var msgID string
+		msgID, err = o.Sender.Send(ctx, msg)
+		if err == nil {
+			if err := o.Store.MarkSent(context.WithoutCancel(ctx), e, msgID); err != nil {
+				// Sent but not marked: the lease keeps sweeps away until it expires.
+				return fmt.Errorf("deliver email %s: mark sent: %w", e.ID, err)
+			}
+			o.log().Info("email sent", "emailId", e.ID, "kind", e.Kind, "refId", e.RefID)
+			return nil
 		}
-		return fmt.Errorf("deliver email %s (%s): send: %w", e.ID, e.Kind, err)
 	}
-	if err := o.Store.MarkSent(context.WithoutCancel(ctx), e, msgID); err != nil {
-		// Sent but not marked: the lease keeps sweeps away until it expires.
-		return fmt.Errorf("deliver email %s: mark sent: %w", e.ID, err)
+	// The lease must be released even if ctx is cancelled.
+	if rerr := o.Store.Release(context.WithoutCancel(ctx), e.ID, errorSummary(err)); rerr != nil {
+		o.log().Warn("outbox release failed", "emailId", e.ID, "error", rerr.Error())
 	}
-	o.log().Info("email sent", "emailId", e.ID, "kind", e.Kind, "refId", e.RefID)
-	return nil
+	return fmt.Errorf("deliver email %s (%s): %w", e.ID, e.Kind, err)
 }
 
 // errorSummary is what is stored about a failed attempt: the error code, not

@@ -46,7 +46,7 @@ func content(s string) *types.Content {
 // Send implements outbox.Sender. Throttling, outages and network errors are
 // apperr.Unavailable; a refused message (bad address, unverified identity) is
 // an uncoded error. Errors never carry the address or the body.
-func (s *Sender) Send(ctx context.Context, e outbox.Email) (string, error) {
+func (s *Sender) Send(ctx context.Context, e outbox.Message) (string, error) {
 	msg := &types.Message{
 		Subject: content(strings.Join(strings.Fields(e.Subject), " ")), // one line, whatever comes in
 		Body:    &types.Body{Text: content(e.Text)},

@@ -62,7 +62,7 @@ func TestSendEncodesTheMessage(t *testing.T) {
 		_, _ = w.Write([]byte(`{"MessageId":"msg-1"}`))
 	})
 	ics := []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-	id, err := s.Send(context.Background(), outbox.Email{
+	id, err := s.Send(context.Background(), outbox.Message{
 		ID: "e1", To: "amina@example.org", Subject: "Accusé de réception — OBS-2026-7KQ4M9",
 		Text: "Bonjour,\nمرحبا", HTML: `<p dir="rtl">مرحبا &amp;</p>`,
 		Attachments: []outbox.Attachment{{Filename: "atelier.ics", ContentType: "text/calendar", Data: ics}},
@@ -110,7 +110,7 @@ func TestSendFoldsSubjectToOneLine(t *testing.T) {
 		_ = json.NewDecoder(r.Body).Decode(&got)
 		_, _ = w.Write([]byte(`{"MessageId":"m"}`))
 	})
-	if _, err := s.Send(context.Background(), outbox.Email{ID: "e", To: "a@example.org", Subject: "a\r\nBcc: x@example.org", Text: "t"}); err != nil {
+	if _, err := s.Send(context.Background(), outbox.Message{ID: "e", To: "a@example.org", Subject: "a\r\nBcc: x@example.org", Text: "t"}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := got.Content.Simple.Subject.Data, "a Bcc: x@example.org"; got != want {
@@ -138,7 +138,7 @@ func TestSendErrors(t *testing.T) {
 				w.WriteHeader(c.status)
 				_, _ = w.Write([]byte(`{"message":"rejected for amina@example.org"}`))
 			})
-			_, err := s.Send(context.Background(), outbox.Email{ID: "e1", To: "amina@example.org", Subject: "s", Text: "t"})
+			_, err := s.Send(context.Background(), outbox.Message{ID: "e1", To: "amina@example.org", Subject: "s", Text: "t"})
 			if err == nil {
 				t.Fatal("Send succeeded, want an error")
 			}

@@ -8,11 +8,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/i18n"
+	"espaceosc/shared/outbox"
 	"espaceosc/shared/testenv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -104,4 +107,22 @@ func Each(t *testing.T, fn func(t *testing.T, c Client, table string)) {
 		c, table := Moto(t)
 		fn(t, c, table)
 	})
+}
+
+// Email is an outbox email for store tests: recorded as a template name and
+// its data, as every capability records its emails.
+func Email(id string, created time.Time) outbox.Email {
+	return outbox.Email{
+		ID: id, To: "amina@example.org", Lang: i18n.FR, Kind: "test.kind",
+		Data: []byte(`{"name":"Amina"}`), RefID: "ref-" + id, CreatedAt: created,
+	}
+}
+
+// IDs lists the emails' IDs, for failure messages.
+func IDs(es []outbox.Email) string {
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+	}
+	return strings.Join(ids, ",")
 }

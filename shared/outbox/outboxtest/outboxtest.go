@@ -14,13 +14,13 @@ import (
 // Sender records sent emails. The zero value is ready to use.
 type Sender struct {
 	mu   sync.Mutex
-	sent []outbox.Email
+	sent []outbox.Message
 	fail bool
 	// reject makes Send fail as SES does when it refuses the email itself.
 	reject bool
 	// Hook, if set, runs inside Send before it records (e.g. to hold a send
 	// open while another delivery tries the same email).
-	Hook func(outbox.Email)
+	Hook func(outbox.Message)
 }
 
 var _ outbox.Sender = (*Sender)(nil)
@@ -41,7 +41,7 @@ func (s *Sender) Reject(reject bool) {
 }
 
 // Send implements outbox.Sender.
-func (s *Sender) Send(ctx context.Context, e outbox.Email) (string, error) {
+func (s *Sender) Send(ctx context.Context, e outbox.Message) (string, error) {
 	if s.Hook != nil {
 		s.Hook(e)
 	}
@@ -58,15 +58,15 @@ func (s *Sender) Send(ctx context.Context, e outbox.Email) (string, error) {
 }
 
 // Sent returns the emails sent so far.
-func (s *Sender) Sent() []outbox.Email {
+func (s *Sender) Sent() []outbox.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]outbox.Email(nil), s.sent...)
+	return append([]outbox.Message(nil), s.sent...)
 }
 
 // SentOfKind returns the emails of one kind sent so far.
-func (s *Sender) SentOfKind(kind string) []outbox.Email {
-	var out []outbox.Email
+func (s *Sender) SentOfKind(kind string) []outbox.Message {
+	var out []outbox.Message
 	for _, e := range s.Sent() {
 		if e.Kind == kind {
 			out = append(out, e)

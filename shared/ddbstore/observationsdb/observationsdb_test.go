@@ -1,4 +1,4 @@
-package ddbstore_test
+package observationsdb_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/observationsdb"
 	"espaceosc/shared/i18n"
 	"espaceosc/shared/idempotency"
 	"espaceosc/shared/observations"
@@ -30,11 +31,11 @@ func TestObservationsCreateGetList(t *testing.T) {
 		ctx := context.Background()
 		base := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 		st := ddbstore.New(c, table).WithClock(func() time.Time { return base })
-		s := st.Observations()
+		s := observationsdb.New(st)
 		statuses := []observations.Status{observations.Received, observations.InReview, observations.Received}
 		for i, status := range statuses {
 			o := testObservation(i, base.Add(time.Duration(i)*time.Minute), status)
-			if err := s.CreateObservation(ctx, o, testEmail(fmt.Sprintf("ack%d", i), o.CreatedAt), nil); err != nil {
+			if err := s.CreateObservation(ctx, o, ddbtest.Email(fmt.Sprintf("ack%d", i), o.CreatedAt), nil); err != nil {
 				t.Fatalf("CreateObservation: %v", err)
 			}
 		}
@@ -93,38 +94,43 @@ func TestObservationsIdempotencyAndVersions(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 		st := ddbstore.New(c, table).WithClock(func() time.Time { return now })
-		s := st.Observations()
-		rec := idempotency.New(observations.IdempotencyScope, "key-1", "fp", 201, []byte(`{"id":"x"}`), now)
+		s := observationsdb.New(st)
+		req, err := idempotency.Begin(observations.IdempotencyScope, "key-1", "request")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := req.Record(201, map[string]string{"id": "x"}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		o := testObservation(1, now, observations.Received)
-		if err := s.CreateObservation(ctx, o, testEmail("a1", now), &rec); err != nil {
+		if err := s.CreateObservation(ctx, o, ddbtest.Email("a1", now), rec); err != nil {
 			t.Fatal(err)
 		}
 		// Same key again: nothing written, ErrRecorded.
 		o2 := testObservation(2, now, observations.Received)
-		err := s.CreateObservation(ctx, o2, testEmail("a2", now), &rec)
+		err = s.CreateObservation(ctx, o2, ddbtest.Email("a2", now), rec)
 		if !errors.Is(err, idempotency.ErrRecorded) {
 			t.Fatalf("second create: err = %v, want ErrRecorded", err)
 		}
 		if _, err := s.GetObservation(ctx, o2.ID); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("the refused transaction stored its observation: %v", err)
 		}
-		got, err := s.GetIdempotency(ctx, observations.IdempotencyScope, idempotency.HashKey("key-1"))
-		if err != nil {
-			t.Fatal(err)
+		got, ok, err := idempotency.Earlier[map[string]string](ctx, s, req)
+		if err != nil || !ok || got["id"] != "x" {
+			t.Errorf("recorded response = %v, %v, %v", got, ok, err)
 		}
-		if got.Fingerprint != "fp" || got.Status != 201 || string(got.Body) != `{"id":"x"}` {
-			t.Errorf("record = %+v", got)
-		}
-		if _, err := s.GetIdempotency(ctx, observations.IdempotencyScope, idempotency.HashKey("other")); !apperr.Is(err, apperr.NotFound) {
-			t.Errorf("unknown key: err = %v, want not found", err)
+		other, _ := idempotency.Begin(observations.IdempotencyScope, "other", "request")
+		if _, ok, err := idempotency.Earlier[map[string]string](ctx, s, other); ok || err != nil {
+			t.Errorf("unknown key: %v, %v; want nothing", ok, err)
 		}
 
 		// Optimistic locking: an update on a stale version is a conflict.
 		next := o
 		next.Status, next.Version = observations.Answered, 2
 		next.Response = &observations.Response{Text: "Merci.", AnsweredAt: now}
-		answer := testEmail("answer", now)
+		answer := ddbtest.Email("answer", now)
 		if err := s.UpdateObservation(ctx, next, 1, &answer); err != nil {
 			t.Fatalf("UpdateObservation: %v", err)
 		}
@@ -148,7 +154,7 @@ func TestObservationsIdempotencyAndVersions(t *testing.T) {
 		}
 		pending, _, _ := st.Outbox().ListPending(ctx, 10, "")
 		if len(pending) != 2 || pending[1].ID != "answer" && pending[0].ID != "answer" {
-			t.Errorf("pending emails = %v, want the ack and the answer", ids(pending))
+			t.Errorf("pending emails = %v, want the ack and the answer", ddbtest.IDs(pending))
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package main
+package handler
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/i18n"
+	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
 
@@ -43,17 +45,18 @@ func TestSweepSendsPendingOnceAndLogsCountsOnly(t *testing.T) {
 	sender := &outboxtest.Sender{}
 	var logs strings.Builder
 	log := httpapi.NewLogger(&logs)
-	handler := newHandler(outbox.New(store.Outbox(), sender, log), log)
+	handler := New(outbox.New(store.Outbox(), sender, Templates, log), log)
 	ctx := context.Background()
 
 	old := time.Now().UTC().Add(-10 * time.Minute)
+	ack := []byte(`{"lang":"fr","name":"Karim","subject":"Budgets","reference":"OBS-2026-7KQ4M9","link":"http://portal.test/fr/observations/x?token=y"}`)
 	for _, id := range []string{"e1", "e2"} {
-		err := store.Outbox().Put(ctx, outbox.Email{ID: id, To: "karim@example.org", Subject: "Réponse", Text: "Bonjour Karim", Kind: "observation.ack", RefID: "o-" + id, CreatedAt: old})
+		err := store.Outbox().Put(ctx, outbox.Email{ID: id, To: "karim@example.org", Lang: i18n.FR, Kind: observations.KindAck, Data: ack, RefID: "o-" + id, CreatedAt: old})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	fresh := outbox.Email{ID: "e3", To: "karim@example.org", Subject: "s", Text: "t", Kind: "observation.ack", RefID: "o3", CreatedAt: time.Now().UTC()}
+	fresh := outbox.Email{ID: "e3", To: "karim@example.org", Lang: i18n.FR, Kind: observations.KindAck, Data: ack, RefID: "o3", CreatedAt: time.Now().UTC()}
 	if err := store.Outbox().Put(ctx, fresh); err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +78,11 @@ func TestSweepSendsPendingOnceAndLogsCountsOnly(t *testing.T) {
 	if n := len(sender.Sent()); n != 3 {
 		t.Errorf("sent %d emails, want 3", n)
 	}
+	for _, m := range sender.Sent() {
+		if !strings.Contains(m.Subject, "OBS-2026-7KQ4M9") || !strings.Contains(m.Text, "Bonjour Karim") {
+			t.Errorf("email %s not rendered from its data: %q %q", m.ID, m.Subject, m.Text)
+		}
+	}
 	if !strings.Contains(logs.String(), `"sent":3`) {
 		t.Errorf("logs lack the counts:\n%s", logs.String())
 	}
@@ -89,7 +97,7 @@ func TestSweepFailsWhenTheTableIsDown(t *testing.T) {
 	db, table := ddbtest.Minidyn(t)
 	store := ddbstore.New(db, table)
 	log := httpapi.NewLogger(&strings.Builder{})
-	handler := newHandler(outbox.New(store.Outbox(), &outboxtest.Sender{}, log), log)
+	handler := New(outbox.New(store.Outbox(), &outboxtest.Sender{}, nil, log), log)
 	minidyn.EmulateFailure(db, minidyn.FailureConditionInternalServerError)
 	if _, err := handler(context.Background(), scheduledEvent(t)); err == nil {
 		t.Error("sweep succeeded with DynamoDB down; want an error (the invocation is retried and alarmed)")

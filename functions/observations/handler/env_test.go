@@ -1,4 +1,4 @@
-package main
+package handler
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/observationsdb"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/observations"
@@ -90,9 +91,11 @@ func newEnv(t testing.TB) *env {
 	e := &env{db: db, table: table, calls: &counting{Client: db}, sender: &outboxtest.Sender{}, logs: &syncBuffer{}}
 	log := httpapi.NewLogger(e.logs)
 	store := ddbstore.New(e.calls, table)
-	e.outbox = outbox.New(store.Outbox(), e.sender, log)
-	svc := observations.NewService(store.Observations(), e.outbox, portalOrigin, "2026-11-01", log)
-	e.router = newRouter(svc, log)
+	e.outbox = outbox.New(store.Outbox(), e.sender, observations.Emails, log)
+	svc := observations.NewService(observations.Config{
+		Store: observationsdb.New(store), Mailer: e.outbox, Log: log, PortalOrigin: portalOrigin, NoticeVersion: "2026-11-01",
+	})
+	e.router = New(svc, log)
 	return e
 }
 

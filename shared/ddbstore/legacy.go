@@ -1,10 +1,7 @@
-// Package ddbstore implements the domain stores on the single DynamoDB table
-// (see docs/data.md for the access patterns). It takes a narrow client
-// interface, never loads configuration itself, never scans, and maps
-// DynamoDB's failures onto the apperr vocabulary: throttling and service
-// errors become Unavailable (503, retry later), a failed condition is the
-// domain's Conflict or NotFound.
 package ddbstore
+
+// Transitional: the table's former API, used by the capability stores that
+// have not moved to their own package yet. Removed with the last of them.
 
 import (
 	"context"
@@ -12,97 +9,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"strings"
+	"math/rand/v2"
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/idempotency"
+	"espaceosc/shared/outbox"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
-
-// Client is the part of the DynamoDB API the store uses.
-type Client interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
-	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
-	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
-}
-
-// Index names of the table (template.yaml).
-const (
-	IndexGSI1    = "GSI1"
-	IndexGSI2    = "GSI2"
-	IndexByEmail = "ByEmail"
-)
-
-// Store is the table. Its methods are spread over one file per entity.
-type Store struct {
-	db    Client
-	table string
-	now   func() time.Time
-}
-
-// New returns a store on table.
-func New(db Client, table string) *Store {
-	return &Store{db: db, table: table, now: func() time.Time { return time.Now().UTC() }}
-}
-
-// WithClock replaces the clock (tests).
-func (s *Store) WithClock(now func() time.Time) *Store {
-	c := *s
-	c.now = now
-	return &c
-}
-
-// classify maps an SDK error to the apperr vocabulary, keeping it as cause.
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := apperr.As(err); ok {
-		return err
-	}
-	wrapped := fmt.Errorf("dynamodb %s: %w", op, err)
-	if unavailable(err) {
-		return apperr.Wrap(apperr.Unavailable, "", wrapped)
-	}
-	return wrapped
-}
-
-func unavailable(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return true
-	}
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		switch apiErr.ErrorCode() {
-		case "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-			"InternalServerError", "InternalFailure", "ServiceUnavailable", "TransactionInProgressException":
-			return true
-		}
-		if apiErr.ErrorFault() == smithy.FaultServer {
-			return true
-		}
-	}
-	var respErr *smithyhttp.ResponseError
-	if errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500 {
-		return true
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) {
-		return true
-	}
-	var opErr *net.OpError
-	return errors.As(err, &opErr)
-}
 
 // conditionFailed reports whether err is a failed condition: a
 // ConditionalCheckFailedException, or a transaction cancelled for one.
@@ -141,9 +59,9 @@ func transactionConflict(err error) bool {
 	return false
 }
 
-// encodeCursor turns a LastEvaluatedKey (string attributes only, as all our
+// encodeCursorLegacy turns a LastEvaluatedKey (string attributes only, as all our
 // keys are) into an opaque page cursor.
-func encodeCursor(key map[string]types.AttributeValue) string {
+func encodeCursorLegacy(key map[string]types.AttributeValue) string {
 	if len(key) == 0 {
 		return ""
 	}
@@ -157,48 +75,11 @@ func encodeCursor(key map[string]types.AttributeValue) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeCursor reverses encodeCursor, accepting only the key attributes of
-// the listing (so a crafted cursor cannot reach other partitions) and
-// checking that the partition attribute equals wantPartition.
-func decodeCursor(cursor string, allowed []string, partitionAttr, wantPartition string) (map[string]types.AttributeValue, error) {
-	if cursor == "" {
-		return nil, nil
-	}
-	bad := func() error {
-		var fs apperr.Fields
-		fs.Add("cursor", "cursor", nil)
-		return fs.Err()
-	}
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(b) > 2048 {
-		return nil, bad()
-	}
-	var m map[string]string
-	if json.Unmarshal(b, &m) != nil || len(m) != len(allowed) {
-		return nil, bad()
-	}
-	key := make(map[string]types.AttributeValue, len(m))
-	for _, a := range allowed {
-		v, ok := m[a]
-		if !ok || v == "" {
-			return nil, bad()
-		}
-		key[a] = &types.AttributeValueMemberS{Value: v}
-	}
-	if partitionAttr != "" && m[partitionAttr] != wantPartition {
-		return nil, bad()
-	}
-	return key, nil
-}
-
-// joinKey builds a key from parts: joinKey("NEWS", slug) = "NEWS#slug".
-func joinKey(parts ...string) string { return strings.Join(parts, "#") }
-
 // queryAll runs in and follows its pages to the end, returning every item.
 func (s *Store) queryAll(ctx context.Context, op string, in *dynamodb.QueryInput) ([]map[string]types.AttributeValue, error) {
 	var all []map[string]types.AttributeValue
 	for {
-		out, err := s.db.Query(ctx, in)
+		out, err := s.DB.Query(ctx, in)
 		if err != nil {
 			return nil, classify(op, err)
 		}
@@ -213,7 +94,7 @@ func (s *Store) queryAll(ctx context.Context, op string, in *dynamodb.QueryInput
 // getItem reads one item into it (a pointer to the item's struct): NotFound
 // when there is none. what names it in errors ("call <id>").
 func (s *Store) getItem(ctx context.Context, in *dynamodb.GetItemInput, what string, it any) error {
-	out, err := s.db.GetItem(ctx, in)
+	out, err := s.DB.GetItem(ctx, in)
 	if err != nil {
 		return classify("get "+what, err)
 	}
@@ -236,7 +117,7 @@ func (s *Store) indexPage(ctx context.Context, op, index, pkAttr, skAttr, pk str
 		return nil, "", err
 	}
 	return s.queryPage(ctx, op, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
+		TableName:                 aws.String(s.Name),
 		IndexName:                 aws.String(index),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": pkAttr},
@@ -263,7 +144,7 @@ func (s *Store) queryPage(ctx context.Context, op string, in *dynamodb.QueryInpu
 	}
 	var items []map[string]types.AttributeValue
 	for range 1000 {
-		out, err := s.db.Query(ctx, in)
+		out, err := s.DB.Query(ctx, in)
 		if err != nil {
 			return nil, "", classify(op, err)
 		}
@@ -273,7 +154,7 @@ func (s *Store) queryPage(ctx context.Context, op string, in *dynamodb.QueryInpu
 			return items, "", nil
 		}
 		if k, ok := lek[pkAttr].(*types.AttributeValueMemberS); ok && k.Value == pk {
-			return items, encodeCursor(lek), nil
+			return items, encodeCursorLegacy(lek), nil
 		}
 		if limit > 0 && len(items) >= limit {
 			// The page is full: the next one starts after its last item.
@@ -282,7 +163,7 @@ func (s *Store) queryPage(ctx context.Context, op string, in *dynamodb.QueryInpu
 			for _, a := range cursorAttrs {
 				key[a] = last[a]
 			}
-			return items, encodeCursor(key), nil
+			return items, encodeCursorLegacy(key), nil
 		}
 		in.ExclusiveStartKey = lek
 		if limit > 0 {
@@ -305,3 +186,73 @@ func decodeAll[I, T any](items []map[string]types.AttributeValue, what string, c
 	}
 	return out, nil
 }
+
+// Store is the table (its former name).
+type Store = Table
+
+func classify(op string, err error) error { return Classify(op, err) }
+
+func joinKey(parts ...string) string { return JoinKey(parts...) }
+
+// outboxPut is the transaction item that records e as pending.
+func outboxPut(table string, e outbox.Email) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(newOutboxItem(e))
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("marshal email %s: %w", e.ID, err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: aws.String(table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)"),
+	}}, nil
+}
+
+// idempotencyPut is the transaction item recording r.
+func idempotencyPut(table string, r idempotency.Record, now time.Time) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(newIdemItem(r))
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("marshal idempotency record: %w", err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName:                 aws.String(table),
+		Item:                      av,
+		ConditionExpression:       aws.String("attribute_not_exists(PK) OR expiresAt < :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": N(now.Unix())},
+	}}, nil
+}
+
+func outboxTime(t time.Time) string { return Time(t) }
+
+func parseOutboxTime(s string) time.Time { return ParseTime(s) }
+
+// transactAttempts bounds the retries of a transaction cancelled only by a
+// conflicting concurrent transaction.
+const transactAttempts = 4
+
+// transactWithRetry runs items, retrying transaction conflicts with jittered backoff.
+func (s *Store) transactWithRetry(ctx context.Context, op string, items []types.TransactWriteItem) error {
+	var err error
+	for attempt := range transactAttempts {
+		if attempt > 0 {
+			backoff := time.Duration(10<<attempt)*time.Millisecond + time.Duration(rand.IntN(20))*time.Millisecond
+			select {
+			case <-ctx.Done():
+				return classify(op, ctx.Err())
+			case <-time.After(backoff):
+			}
+		}
+		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil || !transactionConflict(err) {
+			return err
+		}
+	}
+	return apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("dynamodb %s: transaction kept conflicting: %w", op, err))
+}
+
+type obsConsent struct {
+	Given         bool   `dynamodbav:"given"`
+	At            string `dynamodbav:"at"`
+	NoticeVersion string `dynamodbav:"noticeVersion"`
+}
+
+func obsTime(t time.Time) string { return Time(t) }
+
+func parseObsTime(s string) time.Time { return ParseTime(s) }

@@ -1,4 +1,4 @@
-package main
+package handler
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"espaceosc/infra/template"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/observationsdb"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/observations"
@@ -37,8 +38,11 @@ func newEnv(t *testing.T) *env {
 	log := httpapi.NewLogger(&strings.Builder{})
 	store := ddbstore.New(db, table)
 	sender := &outboxtest.Sender{}
-	svc := observations.NewService(store.Observations(), outbox.New(store.Outbox(), sender, log), "http://portal.test", "2026-11-01", log)
-	return &env{db: db, table: table, sender: sender, svc: svc, router: newRouter(svc, log)}
+	svc := observations.NewService(observations.Config{
+		Store: observationsdb.New(store), Mailer: outbox.New(store.Outbox(), sender, observations.Emails, log), Log: log,
+		PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01",
+	})
+	return &env{db: db, table: table, sender: sender, svc: svc, router: New(svc, log)}
 }
 
 func withID(req events.APIGatewayV2HTTPRequest, id string) events.APIGatewayV2HTTPRequest {
@@ -210,7 +214,7 @@ func TestAnswerEmailsTheAuthor(t *testing.T) {
 				t.Fatalf("answer emails = %d, want 1", len(answers))
 			}
 			a := answers[0]
-			if a.To != "youssef1@example.org" || a.Lang != lang || a.RefID != r.ID || !strings.Contains(a.Subject, r.Reference) {
+			if a.To != "youssef1@example.org" || string(a.Lang) != lang || a.RefID != r.ID || !strings.Contains(a.Subject, r.Reference) {
 				t.Errorf("answer email: to %q lang %q ref %q subject %q", a.To, a.Lang, a.RefID, a.Subject)
 			}
 			if !strings.Contains(a.Text, "Les budgets communaux 2027 seront publiés") || !strings.Contains(a.HTML, "Les budgets communaux 2027 seront publiés") {
@@ -225,11 +229,11 @@ func TestAnswerEmailsTheAuthor(t *testing.T) {
 			}
 
 			// The author's link now shows the response.
-			o, err := e.svc.FollowUp(context.Background(), r.ID, token)
+			v, err := e.svc.FollowUp(context.Background(), r.ID, token)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v := o.AuthorView(); v.Response == nil || !strings.HasPrefix(v.Response.Text, "Merci") {
+			if v.Response == nil || !strings.HasPrefix(v.Response.Text, "Merci") {
 				t.Errorf("author view = %+v", v)
 			}
 

@@ -1,4 +1,5 @@
-package main
+// Package handler serves the public observation routes of ObservationsFunction.
+package handler
 
 import (
 	"context"
@@ -10,15 +11,13 @@ import (
 	"espaceosc/shared/observations"
 )
 
-// newRouter serves the public observation routes.
-func newRouter(svc *observations.Service, log *slog.Logger) *httpapi.Router {
+// New serves the public observation routes.
+func New(svc *observations.Service, log *slog.Logger) *httpapi.Router {
 	rt := httpapi.NewRouter(log)
 	rt.Handle("POST /api/observations", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		key, present := r.HeaderValue(idempotency.Header) // an empty Idempotency-Key is an error, a missing one is not
-		if present {
-			if err := idempotency.ValidateKey(key); err != nil {
-				return httpapi.Response{}, err
-			}
+		key, err := idempotency.ParseKey(r.HeaderValue(idempotency.Header))
+		if err != nil {
+			return httpapi.Response{}, err
 		}
 		var sub observations.Submission
 		if err := r.Decode(&sub); err != nil {
@@ -31,13 +30,13 @@ func newRouter(svc *observations.Service, log *slog.Logger) *httpapi.Router {
 		return httpapi.JSON(http.StatusCreated, receipt), nil
 	})
 	rt.Handle("GET /api/observations/{id}", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		o, err := svc.FollowUp(ctx, r.Path("id"), r.Query("token"))
+		v, err := svc.FollowUp(ctx, r.Path("id"), r.Query("token"))
 		if err != nil {
 			return httpapi.Response{}, err
 		}
 		return httpapi.Response{
 			Status:  http.StatusOK,
-			Body:    o.AuthorView(),
+			Body:    v,
 			Headers: map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
 		}, nil
 	})
