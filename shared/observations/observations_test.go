@@ -11,10 +11,10 @@ import (
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/ddbstore/observationsdb"
-	"espaceosc/shared/secret"
 	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
+	"espaceosc/shared/secret"
 )
 
 func valid() observations.Submission {

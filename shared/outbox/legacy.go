@@ -7,4 +7,3 @@ import "espaceosc/shared/mail"
 
 // Attachment is mail.Attachment.
 type Attachment = mail.Attachment
-
