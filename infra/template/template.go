@@ -75,6 +75,10 @@ type Function struct {
 	Schedules   []Schedule
 	S3Events    []S3Event
 	BuildMethod string
+	// Policies are the inline statements of the function's role; PolicyTemplates
+	// names the SAM policy templates and managed policies it also lists.
+	Policies        []Statement
+	PolicyTemplates []string
 }
 
 // Route is one HttpApi event of a function.
@@ -307,6 +311,9 @@ func (t *Template) parseFunction(id string, res, globalFn *yaml.Node) (Function,
 	}
 	for _, p := range pairs(get(props, "Environment", "Variables")) {
 		fn.Env[p[0].Value] = valueOf(p[1])
+	}
+	if fn.Policies, fn.PolicyTemplates, err = parsePolicies(get(props, "Policies")); err != nil {
+		return fn, fmt.Errorf("function %s: %w", id, err)
 	}
 	for _, p := range pairs(get(props, "Events")) {
 		name, ev := p[0].Value, p[1]

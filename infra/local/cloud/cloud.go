@@ -84,6 +84,8 @@ type Cloud struct {
 	s3        *s3Service
 	ses       *sesService
 	schedules *scheduler
+	iam       *iam
+	operator  *principal
 	runtimeIP string
 
 	closeOnce sync.Mutex
@@ -210,6 +212,9 @@ func (c *Cloud) start(ctx context.Context) error {
 	c.names = c.localNames()
 	c.aliases = bucketAliases(c.tpl, c.names)
 	addEndpointAliases(c.aliases, c.s3.url)
+	c.iam = newIAM()
+	c.operator = c.iam.addOperator()
+	c.dynamo.iam, c.s3.iam, c.ses.iam = c.iam, c.iam, c.iam
 	for _, t := range c.tpl.Tables {
 		if err := c.dynamo.ensureTable(t, c.names[t.LogicalID]); err != nil {
 			return err
@@ -245,7 +250,14 @@ func (c *Cloud) start(ctx context.Context) error {
 	}
 	c.BuildTime = time.Since(began)
 	for _, f := range present {
-		env, err := c.functionEnv(f)
+		p, err := c.iam.addFunction(f, c.resolve, c.localName)
+		if err != nil {
+			return err
+		}
+		if len(p.templates) > 0 {
+			fmt.Fprintf(c.cfg.Out, "  %s: policies %v are not evaluated locally and grant nothing: list explicit statements\n", f.LogicalID, p.templates)
+		}
+		env, err := c.functionEnv(f, p)
 		if err != nil {
 			return err
 		}
@@ -328,16 +340,29 @@ func (c *Cloud) resolve(name string) (string, bool) {
 	return v, ok
 }
 
-func (c *Cloud) functionEnv(f template.Function) ([]string, error) {
+// localName rewrites the deployed bucket names that s contains (as a
+// policy's ARN spells them with !Sub) to the local ones.
+func (c *Cloud) localName(s string) string {
+	for deployed, local := range c.aliases {
+		if !strings.HasPrefix(deployed, "https://") {
+			s = strings.ReplaceAll(s, deployed, local)
+		}
+	}
+	return s
+}
+
+func (c *Cloud) functionEnv(f template.Function, p *principal) ([]string, error) {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"TZ=:UTC",
 		"LANG=en_US.UTF-8",
 		"AWS_REGION=" + Region,
 		"AWS_DEFAULT_REGION=" + Region,
-		"AWS_ACCESS_KEY_ID=LOCALACCESSKEY",
-		"AWS_SECRET_ACCESS_KEY=local-secret-key",
-		"AWS_SESSION_TOKEN=local-session-token",
+		// The function's own role session: the local services find its
+		// policy statements by this key.
+		"AWS_ACCESS_KEY_ID=" + p.accessKey,
+		"AWS_SECRET_ACCESS_KEY=" + p.secretKey,
+		"AWS_SESSION_TOKEN=" + p.sessionToken,
 		"AWS_CONFIG_FILE=" + os.DevNull,
 		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true",
@@ -428,6 +453,13 @@ func (c *Cloud) Names() map[string]string {
 // Endpoints returns the local service endpoints, keyed "dynamodb", "s3", "sesv2".
 func (c *Cloud) Endpoints() map[string]string {
 	return map[string]string{"dynamodb": c.dynamo.url, "s3": c.s3.url, "sesv2": c.ses.url}
+}
+
+// OperatorCredentials are an access key and secret that every local service
+// accepts for anything (the account's administrator): for tests and tools
+// that read or write the services directly rather than as a function.
+func (c *Cloud) OperatorCredentials() (accessKey, secretKey string) {
+	return c.operator.accessKey, c.operator.secretKey
 }
 
 // Mail returns every message of the local mailbox, in send order.

@@ -168,6 +168,9 @@ type sesService struct {
 
 	mu    sync.Mutex
 	fault string
+
+	// iam checks signatures and roles (nil: no checks).
+	iam *iam
 }
 
 func startSES(dataDir string) (*sesService, error) {
@@ -249,10 +252,30 @@ func (s *sesService) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeSESError(w, http.StatusTooManyRequests, "TooManyRequestsException", "Maximum sending rate exceeded.")
 		return
 	}
+	var p *principal
+	if s.iam != nil {
+		var err error
+		if p, _, err = s.iam.authenticate(r, "ses"); err != nil {
+			ae := err.(*authError)
+			code := map[string]string{"InvalidClientTokenId": "UnrecognizedClientException", "SignatureDoesNotMatch": "InvalidSignatureException"}[ae.code]
+			if code == "" {
+				code = ae.code
+			}
+			writeSESError(w, http.StatusForbidden, code, ae.message)
+			return
+		}
+	}
 	var in sendEmailInput
 	if err := json.NewDecoder(io.LimitReader(r.Body, 40<<20)).Decode(&in); err != nil {
 		writeSESError(w, http.StatusBadRequest, "BadRequestException", "invalid request body")
 		return
+	}
+	if p != nil {
+		if denied := p.authorize(sesSendActions(in)...); denied != nil {
+			writeSESError(w, http.StatusForbidden, "AccessDeniedException",
+				fmt.Sprintf("User `%s' is not authorized to perform `%s' on resource `%s'", p.arn(), denied.action, denied.resource))
+			return
+		}
 	}
 	msg := Message{ID: "local-" + newID(), From: in.FromEmailAddress, ReplyTo: in.ReplyToAddresses, SentAt: time.Now().UTC(), Attachments: []Attachment{}}
 	if d := in.Destination; d != nil {
@@ -403,4 +426,30 @@ func (n *newlineStripper) Read(p []byte) (int, error) {
 			return j, err
 		}
 	}
+}
+
+// sesSendActions is what SendEmail needs, as in the SES sandbox (where the
+// local cloud's SES stands): ses:SendEmail on the sender's identity and on
+// each recipient's, with the ses:FromAddress condition key.
+func sesSendActions(in sendEmailInput) []iamRequest {
+	from := in.FromEmailAddress
+	if a, err := mail.ParseAddress(from); err == nil {
+		from = a.Address
+	}
+	ctx := map[string][]string{"ses:fromaddress": {from}}
+	identity := func(addr string) string {
+		if a, err := mail.ParseAddress(addr); err == nil {
+			addr = a.Address
+		}
+		return "arn:aws:ses:" + Region + ":" + AccountID + ":identity/" + addr
+	}
+	reqs := []iamRequest{{action: "ses:SendEmail", resource: identity(from), context: ctx}}
+	if d := in.Destination; d != nil {
+		for _, list := range [][]string{d.ToAddresses, d.CcAddresses, d.BccAddresses} {
+			for _, to := range list {
+				reqs = append(reqs, iamRequest{action: "ses:SendEmail", resource: identity(to), context: ctx})
+			}
+		}
+	}
+	return reqs
 }
