@@ -127,4 +127,3 @@ func firstRune(s string) (rune, int) {
 	}
 	return 0, 0
 }
-
