@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
@@ -84,6 +83,7 @@ type Cloud struct {
 	s3        *s3Service
 	ses       *sesService
 	schedules *scheduler
+	lambda    *lambdaAPI
 	iam       *iam
 	operator  *principal
 	runtimeIP string
@@ -215,6 +215,10 @@ func (c *Cloud) start(ctx context.Context) error {
 	c.iam = newIAM()
 	c.operator = c.iam.addOperator()
 	c.dynamo.iam, c.s3.iam, c.ses.iam = c.iam, c.iam, c.iam
+	c.lambda = &lambdaAPI{iam: c.iam, byArn: c.functionByName, run: c.runFunction, pause: time.Second}
+	if err := startLambdaAPI(c.lambda); err != nil {
+		return err
+	}
 	for _, t := range c.tpl.Tables {
 		if err := c.dynamo.ensureTable(t, c.names[t.LogicalID]); err != nil {
 			return err
@@ -376,6 +380,7 @@ func (c *Cloud) functionEnv(f template.Function, p *principal) ([]string, error)
 		"AWS_ENDPOINT_URL_DYNAMODB=" + c.dynamo.url,
 		"AWS_ENDPOINT_URL_S3=" + c.s3.url,
 		"AWS_ENDPOINT_URL_SESV2=" + c.ses.url,
+		"AWS_ENDPOINT_URL_LAMBDA=" + c.lambda.url,
 		"S3_USE_PATH_STYLE=true",
 	}
 	for k, v := range f.Env {
@@ -494,21 +499,40 @@ func (c *Cloud) RunSchedule(ctx context.Context, name string) ([]byte, error) {
 	return c.schedules.run(ctx, name)
 }
 
+// invokeAsync runs an asynchronous invocation (S3 events), with Lambda's
+// retries and a recorded failure after them.
 func (c *Cloud) invokeAsync(logicalID string, payload []byte) {
-	fn, ok := c.functions[logicalID]
-	if !ok || fn == nil {
+	if _, ok := c.functions[logicalID]; !ok {
 		return
 	}
-	go func() {
-		res, err := fn.invoke(context.Background(), payload)
-		if err == nil && res.err != nil {
-			err = res.err
-		}
-		if err != nil {
-			log.Printf("async invoke %s: %v", logicalID, err)
-		}
-	}()
+	c.lambda.async(logicalID, payload)
 }
+
+// runFunction runs one invocation of a built function.
+func (c *Cloud) runFunction(ctx context.Context, logicalID string, payload []byte) (result, error) {
+	fn, ok := c.functions[logicalID]
+	if !ok || fn == nil {
+		return result{}, fmt.Errorf("function %s is not built", logicalID)
+	}
+	return fn.invoke(ctx, payload)
+}
+
+// functionByName finds a function by its name (as !Ref gives it), its ARN
+// or its logical ID.
+func (c *Cloud) functionByName(name string) (string, bool) {
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	for id := range c.functions {
+		if name == id || name == c.names[id] {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// Failures lists the asynchronous invocations that failed every attempt.
+func (c *Cloud) Failures() []Failure { return c.lambda.listFailures() }
 
 // Close stops the schedules, the gateway, every function process and service, and
 // flushes the DynamoDB snapshot and the mailbox.
@@ -541,6 +565,9 @@ func (c *Cloud) Close() error {
 	}
 	if c.ses != nil {
 		errs = append(errs, c.ses.close())
+	}
+	if c.lambda != nil {
+		c.lambda.close()
 	}
 	return errors.Join(errs...)
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	sestypes "github.com/aws/aws-sdk-go-v2/service/sesv2/types"
@@ -361,4 +363,70 @@ func loggerTo(w io.Writer) logging.Logger {
 	return logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
 		fmt.Fprintf(w, string(c)+" "+format+"\n", v...)
 	})
+}
+
+func lambdaClient(cfg aws.Config) *lambdasvc.Client {
+	return lambdasvc.NewFromConfig(cfg, func(o *lambdasvc.Options) { o.BaseEndpoint = aws.String(tc.lambda.url) })
+}
+
+// The Lambda API invokes a function synchronously or asynchronously; an
+// asynchronous invocation that keeps failing is retried, then recorded as a
+// failure (the twin of an on-failure destination); a role without
+// lambda:InvokeFunction is refused.
+func TestLambdaInvoke(t *testing.T) {
+	ctx := context.Background()
+	op := lambdaClient(awsConfig(tc))
+	out, err := op.Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: aws.String(tc.names["EchoFunction"]), Payload: []byte(`{"rawPath":"/echo/direct"}`)})
+	if err != nil || out.StatusCode != 200 || out.FunctionError != nil || !strings.Contains(string(out.Payload), "/echo/direct") {
+		t.Fatalf("synchronous invoke: %v %+v", err, out)
+	}
+	before := len(tc.Failures())
+	out, err = op.Invoke(ctx, &lambdasvc.InvokeInput{
+		FunctionName:   aws.String("arn:aws:lambda:" + Region + ":" + AccountID + ":function:" + tc.names["EchoFunction"]),
+		InvocationType: lambdatypes.InvocationTypeEvent, Payload: []byte(`{"rawPath":"/echo/error"}`),
+	})
+	if err != nil || out.StatusCode != 202 {
+		t.Fatalf("asynchronous invoke: %v %+v", err, out)
+	}
+	eventually(t, "the failure after the retries", func() bool { return len(tc.Failures()) > before })
+	f := tc.Failures()[len(tc.Failures())-1]
+	if f.Function != "EchoFunction" || f.Attempts != 3 || !strings.Contains(string(f.Payload), "/echo/error") {
+		t.Errorf("failure = %+v", f)
+	}
+	_, err = lambdaClient(functionConfig(t, tc, "DataFunction")).Invoke(ctx, &lambdasvc.InvokeInput{FunctionName: aws.String(tc.names["EchoFunction"])})
+	if apiCode(err) != "AccessDeniedException" {
+		t.Errorf("invoke by a role without lambda:InvokeFunction: %v, want AccessDeniedException", err)
+	}
+}
+
+// The local SES enforces the account's sending rate as SES does (throttled
+// sends are refused with TooManyRequestsException) and GetAccount reports it.
+func TestSESSendingRate(t *testing.T) {
+	ctx := context.Background()
+	ses := sesClient(tc)
+	tc.ses.setRate(5)
+	t.Cleanup(func() { tc.ses.setRate(defaultSendRate) })
+	acct, err := ses.GetAccount(ctx, &sesv2.GetAccountInput{})
+	if err != nil || acct.SendQuota == nil || acct.SendQuota.MaxSendRate != 5 {
+		t.Fatalf("GetAccount = %+v, %v; want MaxSendRate 5", acct, err)
+	}
+	sent, throttled := 0, 0
+	for range 12 {
+		_, err := ses.SendEmail(ctx, &sesv2.SendEmailInput{
+			FromEmailAddress: aws.String(tc.names["SenderEmail"]),
+			Destination:      &sestypes.Destination{ToAddresses: []string{"rate@example.org"}},
+			Content:          &sestypes.EmailContent{Simple: &sestypes.Message{Subject: &sestypes.Content{Data: aws.String("s")}, Body: &sestypes.Body{Text: &sestypes.Content{Data: aws.String("t")}}}},
+		})
+		switch code := apiCode(err); {
+		case err == nil:
+			sent++
+		case code == "TooManyRequestsException":
+			throttled++
+		default:
+			t.Fatalf("send: %v", err)
+		}
+	}
+	if sent < 5 || sent > 6 || throttled == 0 {
+		t.Errorf("12 sends at once at 5/s: %d sent, %d throttled; want about 5 sent, the rest throttled", sent, throttled)
+	}
 }
