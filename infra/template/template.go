@@ -18,6 +18,8 @@ import (
 // Template is the parsed subset of a SAM template the project relies on.
 type Template struct {
 	Parameters map[string]Parameter
+	// Conditions are the Conditions section's expressions, unresolved.
+	Conditions map[string]Value
 	Functions  []Function // document order
 	API        API
 	Tables     []Table
@@ -163,6 +165,7 @@ func Parse(data []byte) (*Template, error) {
 	}
 	root := doc.Content[0]
 	t := &Template{
+		Conditions:    map[string]Value{},
 		Parameters:    map[string]Parameter{},
 		Globals:       map[string]Value{},
 		ResourceTypes: map[string]string{},
@@ -174,6 +177,9 @@ func Parse(data []byte) (*Template, error) {
 			Default:       str(p[1], "Default"),
 			AllowedValues: scalars(get(p[1], "AllowedValues")),
 		}
+	}
+	for _, p := range pairs(get(root, "Conditions")) {
+		t.Conditions[p[0].Value] = valueOf(p[1])
 	}
 	globalFn := get(root, "Globals", "Function")
 	for _, p := range pairs(get(globalFn, "Environment", "Variables")) {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -340,6 +341,17 @@ func (c *Cloud) localNames() map[string]string {
 }
 
 func (c *Cloud) resolve(name string) (string, bool) {
+	if cond, ok := strings.CutPrefix(name, template.ConditionPrefix); ok {
+		expr, found := c.tpl.Conditions[cond]
+		if !found {
+			return "", false
+		}
+		holds, err := expr.Condition(c.resolve)
+		if err != nil {
+			return "", false
+		}
+		return strconv.FormatBool(holds), true
+	}
 	v, ok := c.names[name]
 	return v, ok
 }
