@@ -18,6 +18,8 @@ import (
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/linksdb"
+	"espaceosc/shared/ddbstore/newsdb"
 	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/links"
@@ -136,13 +138,13 @@ func TestApply(t *testing.T) {
 	store := ddbstore.New(dc, table)
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 	clock := func() time.Time { now = now.Add(time.Second); return now }
-	newsSvc := news.NewService(store.News(), clock)
-	linksSvc := links.NewService(store.Links(), clock)
 	log := httpapi.NewLogger(io.Discard)
+	newsSvc := news.NewService(news.Config{Store: newsdb.New(store), Log: log, Now: clock})
+	linksSvc := links.NewService(links.Config{Store: linksdb.New(store), Log: log, Now: clock})
 	g := &gateway{
 		routers: []*httpapi.Router{
-			public.New(log, newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}),
-			admin.New(log, newsSvc, linksSvc),
+			public.New(newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}, log),
+			admin.New(newsSvc, linksSvc, log),
 			adminevents.New(eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log), log),
 			admincalls.New(calls.NewService(store.Calls(), nil, nil, calls.Config{}, log), log),
 		},
@@ -196,11 +198,11 @@ func TestApply(t *testing.T) {
 		get("/api/news?lang=fr", &fr)
 		get("/api/news?lang=ar", &ar)
 		get("/api/links?lang=ar", &ls)
-		all, err := newsSvc.ListAll(ctx, news.Filter{}, 50, "")
+		all, _, err := newsSvc.List(ctx, "", "", 50, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := json.Marshal(all.Items)
+		b, _ := json.Marshal(all)
 		return field(fr, "slug") + "|" + field(fr, "publishedAt") + "|" + field(ar, "slug") + "|" + field(ls, "id") + "|" + string(b)
 	}
 

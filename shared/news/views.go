@@ -25,8 +25,8 @@ type PublicView struct {
 	PublishedAt string `json:"publishedAt"`
 }
 
-// Admin returns the administrators' view of it.
-func (it Item) Admin() AdminView {
+// AdminView returns the administrators' view of it.
+func (it Item) AdminView() AdminView {
 	return AdminView{
 		Slug: it.Slug, Lang: string(it.Lang), Title: it.Title, Summary: it.Summary, Body: it.Body,
 		Status: it.Status, PublishedAt: stamp(it.PublishedAt),
@@ -34,8 +34,8 @@ func (it Item) Admin() AdminView {
 	}
 }
 
-// Public returns the public view of it.
-func (it Item) Public() PublicView {
+// PublicView returns the public view of it.
+func (it Item) PublicView() PublicView {
 	return PublicView{
 		Slug: it.Slug, Lang: string(it.Lang), Title: it.Title, Summary: it.Summary, Body: it.Body,
 		PublishedAt: stamp(it.PublishedAt),
@@ -48,4 +48,12 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+func views[V any](items []Item, view func(Item) V) []V {
+	out := make([]V, 0, len(items))
+	for _, it := range items {
+		out = append(out, view(it))
+	}
+	return out
 }
