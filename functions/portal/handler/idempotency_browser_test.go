@@ -1,13 +1,9 @@
 package handler
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"io"
-	"maps"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -66,41 +62,13 @@ func (p *postRecorder) sent() []string {
 // one after a 4xx and when the body changed.
 func TestFormKeepsItsIdempotencyKeyOnlyWhileTheOutcomeIsUnknown(t *testing.T) {
 	ctx, consoleProblems := browser(t)
-	h := newTestHandler(t)
-	// The API Gateway events are built here, on the test's goroutine.
-	rootEv, proxyEv := get(t, "/", noGzip), get(t, "/x", noGzip)
 	api := &postRecorder{answers: []scripted{
 		{http.StatusServiceUnavailable, `{"title":"Service indisponible","status":503}`},
 		{http.StatusUnprocessableEntity, `{"title":"Invalide","status":422,"detail":"Corrigez le formulaire.","errors":[{"field":"subject","message":"Trop court."}]}`},
 		{http.StatusServiceUnavailable, `{"title":"Service indisponible","status":503}`},
 		{http.StatusCreated, `{"reference":"OBS-2026-7KQ4M9"}`},
 	}}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			api.ServeHTTP(w, r)
-			return
-		}
-		ev := proxyEv
-		if r.URL.Path == "/" {
-			ev = rootEv
-		}
-		ev.Headers = maps.Clone(ev.Headers)
-		ev.RawPath, ev.RequestContext.HTTP.Path, ev.RawQueryString = r.URL.Path, r.URL.Path, r.URL.RawQuery
-		if p, err := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/")); err == nil && r.URL.Path != "/" {
-			ev.PathParameters = map[string]string{"proxy": p}
-		}
-		resp, _ := h.Serve(r.Context(), ev)
-		for k, v := range resp.Headers {
-			w.Header().Set(k, v)
-		}
-		body := []byte(resp.Body)
-		if resp.IsBase64Encoded {
-			body, _ = base64.StdEncoding.DecodeString(resp.Body)
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(srv.Close)
+	srv := servePortal(t, newTestHandler(t), api)
 
 	// submit clicks the submit button and waits until the page has handled
 	// the n-th POST's answer (the button is enabled again).
