@@ -1,8 +1,13 @@
-package main
+// Package handler is PortalFunction's handler: the portal's pages and static
+// assets (FR and AR), embedded in the binary (site/), served through
+// API Gateway's GET / and GET /{proxy+} routes.
+package handler
 
 import (
 	"context"
+	"embed"
 	"encoding/base64"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -53,6 +58,41 @@ var pages = [][]string{
 	{"candidatures", "*"},
 	{"admin"},
 	{"evaluation"},
+}
+
+//go:embed site
+var embedded embed.FS
+
+// Config is the portal's configuration, read from the function's environment.
+type Config struct {
+	// AuthDomain and AuthClientID (AUTH_DOMAIN, AUTH_CLIENT_ID, optional) turn on
+	// the administrators' sign-in through Cognito managed login (see ParseAuth).
+	AuthDomain, AuthClientID string
+	// UploadOrigin (UPLOAD_ORIGIN, optional) lets the candidacy page upload
+	// documents to the dossier bucket (CSP connect-src; see ParseUploadOrigin).
+	UploadOrigin string
+}
+
+// New builds the portal's handler over the embedded site.
+func New(cfg Config, log *slog.Logger) (*Handler, error) {
+	auth, err := ParseAuth(cfg.AuthDomain, cfg.AuthClientID)
+	if err != nil {
+		return nil, err
+	}
+	upload, err := ParseUploadOrigin(cfg.UploadOrigin)
+	if err != nil {
+		return nil, err
+	}
+	root, err := fs.Sub(embedded, "site")
+	if err != nil {
+		return nil, fmt.Errorf("embedded site: %w", err)
+	}
+	site, err := LoadSite(root, auth)
+	if err != nil {
+		return nil, err
+	}
+	site.UploadOrigin = upload
+	return NewHandler(site, log), nil
 }
 
 // Handler serves the portal.

@@ -1,6 +1,7 @@
 // Form fields with their label, hint and error message wired for assistive
 // technology (label for=, aria-describedby, aria-invalid), and the display of
-// a problem+json's per-field errors.
+// a problem+json's per-field errors, and the idempotent submission of a form.
+import { idempotentPost } from './api.js';
 import { h, uid } from './dom.js';
 import { t } from './i18n.js';
 
@@ -100,4 +101,40 @@ export function choices({ name, label, options, multiple = false, required = fal
 // checked returns the values ticked in the choices group name.
 export function checked(form, name) {
   return [...form.querySelectorAll(`[data-field="${name}"] input:checked`)].map((i) => i.value);
+}
+
+// idempotentSubmit makes form's submit POST the body read() returns to path
+// (idempotentPost: one Idempotency-Key per form fill, kept for a retry after
+// a network error or a 5xx, a new one after a 4xx or a changed body).
+// read() returns { body } or { missing } (field -> message, shown without a
+// request); done(response, body) shows the success. While a send is under
+// way the submit button is disabled and statusLine says so; an error is
+// shown in summary (per field when the problem has fields; conflict, if
+// given, is the message of a 409 without a detail).
+export function idempotentSubmit(form, { summary, submit, statusLine, path, read, done, conflict }) {
+  const post = idempotentPost(path);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form, summary);
+    const { body, missing } = read();
+    if (missing && Object.keys(missing).length) {
+      showErrors(form, summary, missing);
+      return;
+    }
+    submit.disabled = true;
+    statusLine.textContent = t('obs.sending');
+    let res;
+    try {
+      res = await post(body);
+    } catch (err) {
+      if (err?.name === 'AbortError') return;
+      statusLine.textContent = '';
+      submit.disabled = false;
+      if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
+      else if (err.status === 409 && conflict) showMessage(summary, err.problem?.detail || conflict);
+      else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
+      return;
+    }
+    done(res, body);
+  });
 }

@@ -1,4 +1,4 @@
-package main
+package handler
 
 import (
 	"io"
@@ -61,6 +61,28 @@ func TestCSPAllowsTheUploadOrigin(t *testing.T) {
 	for _, d := range []string{"script-src 'self';", "default-src 'self';", "form-action 'self';"} {
 		if !strings.Contains(csp, d) {
 			t.Errorf("CSP %q lost %q", csp, d)
+		}
+	}
+}
+
+// New reads the function's configuration (what main.go passes from the
+// environment) and refuses a bad value rather than serving a wrong CSP.
+func TestNewReadsTheConfig(t *testing.T) {
+	const origin = "https://espace-osc-dossiers-prod-123456789012.s3.eu-west-3.amazonaws.com"
+	h, err := New(Config{AuthDomain: "osc.auth.eu-west-3.amazoncognito.com", AuthClientID: "client1", UploadOrigin: origin}, httpapi.NewLogger(io.Discard))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	csp := serve(t, h, get(t, "/fr/", noGzip)).Headers["Content-Security-Policy"]
+	if want := "connect-src 'self' https://osc.auth.eu-west-3.amazoncognito.com " + origin + ";"; !strings.Contains(csp, want) {
+		t.Errorf("CSP %q, want %q in it", csp, want)
+	}
+	for _, cfg := range []Config{
+		{AuthDomain: "http://osc.example.ma", AuthClientID: "client1"},
+		{UploadOrigin: "https://a.example; script-src *"},
+	} {
+		if _, err := New(cfg, httpapi.NewLogger(io.Discard)); err == nil {
+			t.Errorf("New(%+v) accepted a bad value", cfg)
 		}
 	}
 }

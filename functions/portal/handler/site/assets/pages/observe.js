@@ -1,8 +1,8 @@
 // The proposal / observation form, with the loi 09-08 notice and consent.
 import { h, paragraphs } from '../dom.js';
 import { lang, t } from '../i18n.js';
-import { api, query, newIdempotencyKey } from '../api.js';
-import { field, checkbox, control, clearErrors, showErrors, showMessage } from '../forms.js';
+import { api, query } from '../api.js';
+import { field, checkbox, control, idempotentSubmit } from '../forms.js';
 
 export const topics = [
   ['action_plan', 'topic.action_plan'],
@@ -47,54 +47,27 @@ function showForm(wrap, ctx) {
   wrap.replaceChildren(h('h1', { id: 'obs-title' }, t('obs.title')), h('p', null, t('obs.intro')), form);
   loadNotice(notice.lastChild, ctx);
 
-  // One key per form fill, reused while the outcome of a send is unknown
-  // (network error, 5xx): a retry then cannot create a second observation.
-  let key = newIdempotencyKey();
-  let sentBody = '';
-  const statusLine = form.querySelector('.status-line');
-
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form, summary);
-    const body = {
-      topic: control(form, 'topic').value,
-      subject: control(form, 'subject').value.trim(),
-      message: control(form, 'message').value.trim(),
-      name: control(form, 'name').value.trim(),
-      email: control(form, 'email').value.trim(),
-      lang,
-      consent: control(form, 'consent').checked,
-    };
-    const org = control(form, 'organisation').value.trim();
-    if (org) body.organisation = org;
-
-    const missing = {};
-    for (const f of required) if (!body[f]) missing[f] = t('obs.required');
-    if (!body.consent) missing.consent = t('obs.consent_required');
-    if (Object.keys(missing).length) {
-      showErrors(form, summary, missing);
-      return;
-    }
-    const serialized = JSON.stringify(body);
-    if (sentBody && serialized !== sentBody) key = newIdempotencyKey();
-
-    submit.disabled = true;
-    statusLine.textContent = t('obs.sending');
-    try {
-      sentBody = serialized;
-      const res = await api('POST', '/api/observations', { body, headers: { 'Idempotency-Key': key } });
-      showSuccess(wrap, ctx, res);
-    } catch (err) {
-      statusLine.textContent = '';
-      submit.disabled = false;
-      if (!err.retryable) {
-        // A definitive answer: the next attempt is a new request.
-        key = newIdempotencyKey();
-        sentBody = '';
-      }
-      if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
-      else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
-    }
+  // One Idempotency-Key per form fill: a retry cannot create a second observation.
+  idempotentSubmit(form, {
+    summary, submit, statusLine: form.querySelector('.status-line'), path: '/api/observations',
+    read: () => {
+      const body = {
+        topic: control(form, 'topic').value,
+        subject: control(form, 'subject').value.trim(),
+        message: control(form, 'message').value.trim(),
+        name: control(form, 'name').value.trim(),
+        email: control(form, 'email').value.trim(),
+        lang,
+        consent: control(form, 'consent').checked,
+      };
+      const org = control(form, 'organisation').value.trim();
+      if (org) body.organisation = org;
+      const missing = {};
+      for (const f of required) if (!body[f]) missing[f] = t('obs.required');
+      if (!body.consent) missing.consent = t('obs.consent_required');
+      return { body, missing };
+    },
+    done: (res) => showSuccess(wrap, ctx, res),
   });
 }
 

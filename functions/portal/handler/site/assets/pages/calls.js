@@ -2,8 +2,8 @@
 // with its application form. The private candidacy page is candidacy.js.
 import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDateTime } from '../i18n.js';
-import { api, query, newIdempotencyKey } from '../api.js';
-import { field, checkbox, choices, checked, control, clearErrors, showErrors, showMessage } from '../forms.js';
+import { api, query } from '../api.js';
+import { field, checkbox, choices, checked, control, idempotentSubmit } from '../forms.js';
 import { errorBox, noticeBox } from './shared.js';
 
 export const callKinds = { copil: 'cand.kind_copil', gt: 'cand.kind_gt' };
@@ -215,47 +215,23 @@ function applyForm(section, c, ctx) {
     statusLine);
   section.replaceChildren(h('h2', { id: 'apply-title' }, t('cand.apply')), h('p', null, t('cand.apply_intro')), form);
 
-  // One key per form fill, reused while the outcome of a send is unknown
-  // (network error, 5xx): a retry then cannot create a second draft nor
-  // send a second email.
-  let key = newIdempotencyKey();
-  let sentBody = '';
-
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form, summary);
-    const body = { ...readCandidacy(form, c), consent: control(form, 'consent').checked };
-    const missing = missingDraftFields(body);
-    if (!body.consent) missing.consent = t('obs.consent_required');
-    if (Object.keys(missing).length) {
-      showErrors(form, summary, missing);
-      return;
-    }
-    const serialized = JSON.stringify(body);
-    if (sentBody && serialized !== sentBody) key = newIdempotencyKey();
-
-    submit.disabled = true;
-    statusLine.textContent = t('obs.sending');
-    try {
-      sentBody = serialized;
-      await api('POST', `/api/calls/${encodeURIComponent(c.id)}/candidacies${query({ lang })}`, { body, headers: { 'Idempotency-Key': key } });
+  // One Idempotency-Key per form fill: a retry cannot create a second draft
+  // nor send a second email.
+  idempotentSubmit(form, {
+    summary, submit, statusLine, path: `/api/calls/${encodeURIComponent(c.id)}/candidacies${query({ lang })}`,
+    read: () => {
+      const body = { ...readCandidacy(form, c), consent: control(form, 'consent').checked };
+      const missing = missingDraftFields(body);
+      if (!body.consent) missing.consent = t('obs.consent_required');
+      return { body, missing };
+    },
+    done: (res, body) => {
       const heading = h('h2', { id: 'apply-title', tabindex: '-1' }, t('cand.applied_title'));
       section.replaceChildren(h('div', { class: 'success', role: 'status', 'data-applied': '' },
         heading,
         h('p', null, t('cand.applied', { email: body.association.email })),
         h('p', null, t('cand.applied_next'))));
       heading.focus();
-    } catch (err) {
-      if (err?.name === 'AbortError') return;
-      statusLine.textContent = '';
-      submit.disabled = false;
-      if (!err.retryable) {
-        // A definitive answer: the next attempt is a new request.
-        key = newIdempotencyKey();
-        sentBody = '';
-      }
-      if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
-      else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
-    }
+    },
   });
 }

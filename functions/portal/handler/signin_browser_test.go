@@ -1,4 +1,4 @@
-package main
+package handler
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -97,27 +98,49 @@ func portalServer(t *testing.T, auth func() Auth) (*httptest.Server, func() []st
 	var (
 		mu      sync.Mutex
 		bearers []string
-		h       *Handler
-		once    sync.Once
 	)
+	srv := servePortal(t, newAuthHandler(t, auth()), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/admin/") {
+			mu.Lock()
+			bearers = append(bearers, r.Header.Get("Authorization"))
+			mu.Unlock()
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"items":[]}`)
+	}))
+	return srv, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), bearers...)
+	}
+}
+
+// servePortal serves h over HTTP as API Gateway would, and /api/ with api.
+// The events are built from testdata on the test's goroutine: the server's
+// goroutines must not stop the test.
+func servePortal(t *testing.T, h *Handler, api http.Handler) *httptest.Server {
+	t.Helper()
+	rootEv, proxyEv := get(t, "/", noGzip), get(t, "/x", noGzip)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			if strings.HasPrefix(r.URL.Path, "/api/admin/") {
-				mu.Lock()
-				bearers = append(bearers, r.Header.Get("Authorization"))
-				mu.Unlock()
-			}
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"items":[]}`)
+			api.ServeHTTP(w, r)
 			return
 		}
-		once.Do(func() { h = newAuthHandler(t, auth()) })
-		headers := map[string]string{"accept-encoding": ""}
-		for k := range r.Header {
-			headers[strings.ToLower(k)] = r.Header.Get(k)
+		ev := rootEv
+		if r.URL.Path != "/" {
+			ev = proxyEv
+			proxy, err := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/"))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			ev.PathParameters = map[string]string{"proxy": proxy}
 		}
-		ev := get(t, r.URL.Path, headers)
-		ev.RawQueryString = r.URL.RawQuery
+		ev.RawPath, ev.RequestContext.HTTP.Path, ev.RawQueryString = r.URL.Path, r.URL.Path, r.URL.RawQuery
+		ev.Headers = maps.Clone(ev.Headers)
+		for k := range r.Header {
+			ev.Headers[strings.ToLower(k)] = r.Header.Get(k)
+		}
 		resp, _ := h.Serve(r.Context(), ev)
 		for k, v := range resp.Headers {
 			w.Header().Set(k, v)
@@ -130,11 +153,7 @@ func portalServer(t *testing.T, auth func() Auth) (*httptest.Server, func() []st
 		_, _ = w.Write(body)
 	}))
 	t.Cleanup(srv.Close)
-	return srv, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), bearers...)
-	}
+	return srv
 }
 
 // browser starts headless Chromium; the function it returns lists the

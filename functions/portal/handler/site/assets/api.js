@@ -69,3 +69,28 @@ export function newIdempotencyKey() {
   const x = [...b].map((n) => n.toString(16).padStart(2, '0')).join('');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
+
+// idempotentPost returns a function that POSTs a body to path with an
+// Idempotency-Key, for one form fill. The key is sent again while the outcome
+// of a send is unknown (network error, 5xx), so a retry cannot create a
+// second record nor send a second email; a definitive answer (4xx) or a
+// changed body gets a new key.
+export function idempotentPost(path) {
+  let key = newIdempotencyKey();
+  let sentBody = '';
+  return async (body) => {
+    const serialized = JSON.stringify(body);
+    if (sentBody && serialized !== sentBody) key = newIdempotencyKey();
+    sentBody = serialized;
+    try {
+      return await api('POST', path, { body, headers: { 'Idempotency-Key': key } });
+    } catch (err) {
+      if (err instanceof ApiError && !err.retryable) {
+        // A definitive answer: the next attempt is a new request.
+        key = newIdempotencyKey();
+        sentBody = '';
+      }
+      throw err;
+    }
+  };
+}

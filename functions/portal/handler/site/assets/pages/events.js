@@ -2,8 +2,8 @@
 // form (custom questions, loi 09-08 notice and consent).
 import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDateTime } from '../i18n.js';
-import { api, query, newIdempotencyKey } from '../api.js';
-import { field, checkbox, choices, checked, control, clearErrors, showErrors, showMessage } from '../forms.js';
+import { api, query } from '../api.js';
+import { field, checkbox, choices, checked, control, idempotentSubmit } from '../forms.js';
 import { errorBox, noticeBox, pagedList } from './shared.js';
 
 export const kinds = {
@@ -145,52 +145,30 @@ function registrationForm(section, e, ctx) {
     statusLine);
   section.replaceChildren(h('h2', { id: 'reg-title' }, t('ev.register')), h('p', null, t('ev.form_intro')), form);
 
-  // One key per form fill, reused while the outcome of a send is unknown.
-  let key = newIdempotencyKey();
-  let sentBody = '';
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form, summary);
-    const body = {
-      fullName: control(form, 'fullName').value.trim(),
-      email: control(form, 'email').value.trim(),
-      answers: readAnswers(form, questions),
-      lang,
-      consent: control(form, 'consent').checked,
-    };
-    for (const f of ['organisation', 'phone']) {
-      const v = control(form, f).value.trim();
-      if (v) body[f] = v;
-    }
-    const missing = {};
-    if (!body.fullName) missing.fullName = t('obs.required');
-    if (!body.email) missing.email = t('obs.required');
-    for (const q of questions) if (q.required && !(q.id in body.answers)) missing[`answers.${q.id}`] = t('obs.required');
-    if (!body.consent) missing.consent = t('obs.consent_required');
-    if (Object.keys(missing).length) {
-      showErrors(form, summary, missing);
-      return;
-    }
-    const serialized = JSON.stringify(body);
-    if (sentBody && serialized !== sentBody) key = newIdempotencyKey();
-    submit.disabled = true;
-    statusLine.textContent = t('obs.sending');
-    try {
-      sentBody = serialized;
-      const res = await api('POST', `/api/events/${encodeURIComponent(e.id)}/registrations`, { body, headers: { 'Idempotency-Key': key } });
-      registered(section, e, res);
-    } catch (err) {
-      if (err?.name === 'AbortError') return;
-      statusLine.textContent = '';
-      submit.disabled = false;
-      if (!err.retryable) {
-        key = newIdempotencyKey();
-        sentBody = '';
+  // One Idempotency-Key per form fill: a retry cannot register twice.
+  idempotentSubmit(form, {
+    summary, submit, statusLine, path: `/api/events/${encodeURIComponent(e.id)}/registrations`,
+    read: () => {
+      const body = {
+        fullName: control(form, 'fullName').value.trim(),
+        email: control(form, 'email').value.trim(),
+        answers: readAnswers(form, questions),
+        lang,
+        consent: control(form, 'consent').checked,
+      };
+      for (const f of ['organisation', 'phone']) {
+        const v = control(form, f).value.trim();
+        if (v) body[f] = v;
       }
-      if (Object.keys(err.fields || {}).length) showErrors(form, summary, err.fields, err.problem?.detail);
-      else if (err.status === 409) showMessage(summary, err.problem?.detail || t('ev.conflict'));
-      else showMessage(summary, err.status === 0 ? t('error.network') : (err.problem?.detail || t('error.generic')));
-    }
+      const missing = {};
+      if (!body.fullName) missing.fullName = t('obs.required');
+      if (!body.email) missing.email = t('obs.required');
+      for (const q of questions) if (q.required && !(q.id in body.answers)) missing[`answers.${q.id}`] = t('obs.required');
+      if (!body.consent) missing.consent = t('obs.consent_required');
+      return { body, missing };
+    },
+    done: (res) => registered(section, e, res),
+    conflict: t('ev.conflict'),
   });
 }
 
