@@ -18,10 +18,12 @@ import (
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/eventsdb"
 	"espaceosc/shared/ddbstore/linksdb"
 	"espaceosc/shared/ddbstore/newsdb"
 	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/links"
 	"espaceosc/shared/news"
 	"espaceosc/shared/outbox"
@@ -145,7 +147,9 @@ func TestApply(t *testing.T) {
 		routers: []*httpapi.Router{
 			public.New(newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}, log),
 			admin.New(newsSvc, linksSvc, log),
-			adminevents.New(eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log), log),
+			adminevents.New(eventsvc.NewService(eventsvc.Config{
+				Store: eventsdb.New(store), Mailer: noMail{}, Log: log, PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01",
+			}), log),
 			admincalls.New(calls.NewService(store.Calls(), nil, nil, calls.Config{}, log), log),
 		},
 		calls: map[string]int{},
@@ -160,7 +164,7 @@ func TestApply(t *testing.T) {
 	if got, want := g.calls["POST /api/admin/news/{slug}/publish"], 6; got != want {
 		t.Errorf("%d publish calls, want %d", got, want)
 	}
-	if ev, err := store.Events().GetEvent(ctx, "atelier-cocreation-pan"); err != nil || ev.Status != eventsvc.Published || !ev.StartsAt.After(time.Now()) {
+	if ev, err := eventsdb.New(store).GetEvent(ctx, "atelier-cocreation-pan"); err != nil || ev.Status != eventsvc.Published || !ev.StartsAt.After(time.Now()) {
 		t.Errorf("seed event: %+v %v, want published and upcoming", ev, err)
 	}
 
@@ -250,7 +254,11 @@ func TestApply(t *testing.T) {
 	}
 }
 
-// noMail is a Deliverer that sends nothing (the seed registers nobody).
+// noMail is an events.Mailer that sends nothing (the seed registers nobody).
 type noMail struct{}
+
+func (noMail) Compose(string, i18n.Lang, string, string, any) (outbox.Email, error) {
+	return outbox.Email{}, nil
+}
 
 func (noMail) Deliver(context.Context, outbox.Email) error { return nil }

@@ -1,34 +1,17 @@
-package main
+package handler
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"espaceosc/shared/ddbstore"
-	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/events"
-	"espaceosc/shared/httpapi"
-	"espaceosc/shared/outbox"
-	"espaceosc/shared/outbox/outboxtest"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
-
-// txCounting counts transactions (attempts, won or lost).
-type txCounting struct {
-	ddbstore.Client
-	tx atomic.Int64
-}
-
-func (c *txCounting) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, o ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
-	c.tx.Add(1)
-	return c.Client.TransactWriteItems(ctx, in, o...)
-}
 
 // BenchmarkSurgeRetryPolicies compares the retry policies of a lost
 // waitlist race side by side, in process on minidyn (whose transactions
@@ -49,29 +32,13 @@ func BenchmarkSurgeRetryPolicies(b *testing.B) {
 
 func surgeInProcess(b *testing.B, policy events.RetryPolicy) {
 	const people, seats, workers = 1000, 100, 10
-	db, table := ddbtest.Minidyn(b)
-	calls := &txCounting{Client: db}
-	log := httpapi.NewLogger(discard{})
-	store := ddbstore.New(calls, table)
-	ob := outbox.New(store.Outbox(), &outboxtest.Sender{}, nil, log)
-	svc := events.NewService(store.Events(), ob, nil, "http://portal.test", "2026-11-01", log).WithRetryPolicy(policy)
+	e := newEnvLogging(b, policy, io.Discard)
+	in := eventInput("atelier-surge", seats, people)
+	in.Questions = nil
+	e.published(b, in)
 	ctx := context.Background()
-	now := time.Now().UTC().Truncate(time.Second)
-	in := events.Input{
-		Kind: "workshop", Title: events.Localized{FR: "Atelier de co-création", AR: "ورشة الإنشاء المشترك"},
-		StartsAt: now.Add(72 * time.Hour).Format(time.RFC3339), EndsAt: now.Add(75 * time.Hour).Format(time.RFC3339),
-		Venue: &events.Venue{Address: "12 rue Tarik", City: "Casablanca"}, Capacity: seats, WaitlistSize: people,
-		RegistrationOpensAt: now.Add(-time.Hour).Format(time.RFC3339), RegistrationClosesAt: now.Add(70 * time.Hour).Format(time.RFC3339),
-	}
-	e, err := svc.Create(ctx, in)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := svc.Publish(ctx, e.ID); err != nil {
-		b.Fatal(err)
-	}
 	yes := true
-	calls.tx.Store(0)
+	e.calls.reset()
 	positions := make([]int, people)
 	next := atomic.Int64{}
 	b.ResetTimer()
@@ -80,7 +47,7 @@ func surgeInProcess(b *testing.B, policy events.RetryPolicy) {
 	for range workers {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < people; i = int(next.Add(1)) - 1 {
-				rc, err := svc.Register(ctx, e.ID, events.RegistrationInput{
+				rc, err := e.svc.Register(ctx, in.ID, events.RegistrationInput{
 					FullName: "Salma Benali", Email: fmt.Sprintf("surge-%d@example.ma", i), Lang: "fr", Consent: &yes,
 				}, "")
 				if err != nil {
@@ -95,7 +62,7 @@ func surgeInProcess(b *testing.B, policy events.RetryPolicy) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(people/elapsed.Seconds(), "registrations/s")
-	b.ReportMetric(float64(calls.tx.Load())/people, "tx/registration")
+	b.ReportMetric(float64(e.calls.txs.Load())/people, "tx/registration")
 	slices.Sort(positions)
 	for i, p := range positions[seats:] {
 		if p != i+1 {

@@ -1,144 +1,26 @@
-// Package events is the "Inscription aux événements et formations"
-// capability: administrators publish workshops, trainings, webinars and
-// meetings; anyone registers without an account and gets a seat while seats
-// remain, else a place on the waitlist; a cancellation promotes the first
-// person waiting; confirmed registrants get a calendar file, a reminder, and
-// are checked in at the door by their registration code; administrators
-// export the registrations as CSV.
 package events
 
 import (
+	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/validate"
 )
 
-// Kind is what an event is.
-type Kind string
-
-// Kinds lists every kind.
-var Kinds = []string{"workshop", "training", "webinar", "meeting"}
-
-// Status is where an event stands.
-type Status string
-
-const (
-	Draft     Status = "draft"
-	Published Status = "published"
-	Cancelled Status = "cancelled"
-)
-
-// QuestionType is the kind of answer a custom question takes.
-type QuestionType string
-
-const (
-	ShortText      QuestionType = "short_text"
-	LongText       QuestionType = "long_text"
-	SingleChoice   QuestionType = "single_choice"
-	MultipleChoice QuestionType = "multiple_choice"
-)
-
-// QuestionTypes lists every question type.
-var QuestionTypes = []string{string(ShortText), string(LongText), string(SingleChoice), string(MultipleChoice)}
-
-// Localized is a text in French and Arabic.
-type Localized struct {
-	FR string `json:"fr"`
-	AR string `json:"ar"`
-}
-
-// In returns the text in lang, falling back to French.
-func (l Localized) In(lang string) string {
-	if lang == "ar" && l.AR != "" {
-		return l.AR
-	}
-	return l.FR
-}
-
-// Option is one choice of a choice question.
-type Option struct {
-	ID    string    `json:"id"`
-	Label Localized `json:"label"`
-}
-
-// Question is a custom question of the registration form.
-type Question struct {
-	ID       string       `json:"id"`
-	Type     QuestionType `json:"type"`
-	Label    Localized    `json:"label"`
-	Required bool         `json:"required"`
-	Options  []Option     `json:"options,omitempty"`
-}
-
-// Venue is where an in-person event takes place.
-type Venue struct {
-	Address string `json:"address"`
-	City    string `json:"city"`
-	Region  string `json:"region"`
-}
-
-// Event is a workshop, training, webinar or meeting.
-type Event struct {
-	ID                   string
-	Kind                 string
-	Title                Localized
-	Description          Localized
-	StartsAt, EndsAt     time.Time // UTC
-	Venue                *Venue    // nil for an online-only event
-	Online               bool
-	OnlineURL            string // sent only to confirmed registrants
-	Capacity             int
-	WaitlistSize         int // 0: no waitlist
-	RegistrationOpensAt  time.Time
-	RegistrationClosesAt time.Time
-	Questions            []Question
-	ReminderHours        int
-	Status               Status
-	// Counters, changed only by the registration transactions.
-	Confirmed   int
-	Waitlisted  int // people on the waitlist now
-	WaitlistSeq int // last waitlist position handed out (positions are 1..WaitlistSeq)
-	Attended    int
-	// Sequence is the iCalendar SEQUENCE: incremented by each edit.
-	Sequence    int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	PublishedAt time.Time
-	CancelledAt time.Time
-	Version     int // incremented by every administrator's change
-}
-
-// Limits.
-const (
-	TitleMin, TitleMax   = 3, 200
-	DescriptionMax       = 5000
-	MaxCapacity          = 100000
-	MaxQuestions         = 20
-	MaxOptions           = 20
-	MaxReminderHours     = 24 * 30
-	DefaultReminderHours = 48
-	AnswerTextMax        = 200
-	AnswerLongTextMax    = 3000
-)
-
-var (
-	eventIDRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,63}$`)
-	questionIDRE = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
-)
-
-// ValidEventID reports whether id could name an event.
-func ValidEventID(id string) bool { return eventIDRE.MatchString(id) }
+var questionIDRE = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
 
 // Input is the body of POST /api/admin/events and PUT /api/admin/events/{id}.
 type Input struct {
 	ID                   string     `json:"id,omitempty"` // create only; generated when empty
 	Kind                 string     `json:"kind"`
-	Title                Localized  `json:"title"`
-	Description          Localized  `json:"description"`
+	Title                i18n.Text  `json:"title"`
+	Description          i18n.Text  `json:"description"`
 	StartsAt             string     `json:"startsAt"`
 	EndsAt               string     `json:"endsAt"`
 	Venue                *Venue     `json:"venue,omitempty"`
@@ -170,7 +52,8 @@ func timestamp(fs *apperr.Fields, field, v string) time.Time {
 	return t.UTC().Truncate(time.Second)
 }
 
-// Validate checks every field and reports every problem.
+// validate checks every field (the id only when creating) and reports every
+// problem at once.
 func (in Input) validate(creating bool) (parsed, error) {
 	var fs apperr.Fields
 	if in.ID != "" {
@@ -257,8 +140,8 @@ func (in Input) validate(creating bool) (parsed, error) {
 // apply writes a valid input onto e (the editable fields only).
 func (in Input) apply(e *Event, p parsed) {
 	e.Kind = in.Kind
-	e.Title = Localized{FR: strings.TrimSpace(in.Title.FR), AR: strings.TrimSpace(in.Title.AR)}
-	e.Description = Localized{FR: strings.TrimSpace(in.Description.FR), AR: strings.TrimSpace(in.Description.AR)}
+	e.Title = i18n.Text{FR: strings.TrimSpace(in.Title.FR), AR: strings.TrimSpace(in.Title.AR)}
+	e.Description = i18n.Text{FR: strings.TrimSpace(in.Description.FR), AR: strings.TrimSpace(in.Description.AR)}
 	e.StartsAt, e.EndsAt = p.starts, p.ends
 	e.RegistrationOpensAt, e.RegistrationClosesAt = p.opens, p.closes
 	e.Venue = nil
@@ -280,43 +163,109 @@ func (in Input) apply(e *Event, p parsed) {
 	}
 }
 
-// SeatsLeft is how many seats remain.
-func (e Event) SeatsLeft() int { return max(0, e.Capacity-e.Confirmed) }
-
-// WaitlistOpen reports whether a newcomer would join the waitlist.
-func (e Event) WaitlistOpen() bool { return e.SeatsLeft() == 0 && e.Waitlisted < e.WaitlistSize }
-
-// place is where a newcomer goes given the counters read: a seat
-// (Confirmed) while seats remain, else the next waitlist position
-// (Waitlisted, WaitlistSeq+1) while the waitlist has room, else nowhere ("").
-func (e Event) place() (RegStatus, int) {
-	switch {
-	case e.SeatsLeft() > 0:
-		return Confirmed, 0
-	case e.Waitlisted < e.WaitlistSize:
-		return Waitlisted, e.WaitlistSeq + 1
-	}
-	return "", 0
+// RegistrationInput is the body of POST /api/events/{id}/registrations.
+type RegistrationInput struct {
+	FullName     string                     `json:"fullName"`
+	Email        string                     `json:"email"`
+	Organisation string                     `json:"organisation,omitempty"`
+	Phone        string                     `json:"phone,omitempty"`
+	Answers      map[string]json.RawMessage `json:"answers,omitempty"`
+	Lang         string                     `json:"lang"`
+	Consent      *bool                      `json:"consent"`
 }
 
-// RegistrationOpen reports whether registering is possible at now.
-func (e Event) RegistrationOpen(now time.Time) bool {
-	return e.closedReason(now) == "" && (e.SeatsLeft() > 0 || e.WaitlistOpen())
+var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ().-]{5,24}$`)
+
+// validate checks the input against the event's questions and returns the
+// normalised answers.
+func (in RegistrationInput) validate(e Event) (map[string][]string, error) {
+	var fs apperr.Fields
+	validate.Text(&fs, "fullName", in.FullName, 2, 120, true)
+	validate.Email(&fs, "email", in.Email)
+	validate.Text(&fs, "organisation", in.Organisation, 0, 200, true)
+	if p := strings.TrimSpace(in.Phone); p != "" && validate.Text(&fs, "phone", in.Phone, 6, 25, true) && !phoneRE.MatchString(p) {
+		fs.Add("phone", "format", nil)
+	}
+	validate.Lang(&fs, "lang", in.Lang)
+	if in.Consent == nil || !*in.Consent {
+		fs.Add("consent", "consent", nil)
+	}
+	answers := map[string][]string{}
+	known := map[string]bool{}
+	for _, q := range e.Questions {
+		known[q.ID] = true
+		f := "answers." + q.ID
+		raw, given := in.Answers[q.ID]
+		if given && string(raw) == "null" {
+			given = false
+		}
+		switch q.Type {
+		case ShortText, LongText:
+			var s string
+			if given && json.Unmarshal(raw, &s) != nil {
+				fs.Add(f, "type", map[string]any{"expected": "string"})
+				continue
+			}
+			max, single := AnswerTextMax, true
+			if q.Type == LongText {
+				max, single = AnswerLongTextMax, false
+			}
+			min := 0
+			if q.Required {
+				min = 1
+			}
+			if validate.Text(&fs, f, s, min, max, single) && strings.TrimSpace(s) != "" {
+				answers[q.ID] = []string{strings.TrimSpace(s)}
+			}
+		case SingleChoice:
+			var s string
+			if given && json.Unmarshal(raw, &s) != nil {
+				fs.Add(f, "type", map[string]any{"expected": "string"})
+				continue
+			}
+			if s == "" {
+				if q.Required {
+					fs.Add(f, "required", nil)
+				}
+				continue
+			}
+			if validate.OneOf(&fs, f, s, q.optionIDs()...) {
+				answers[q.ID] = []string{s}
+			}
+		case MultipleChoice:
+			var list []string
+			if given && json.Unmarshal(raw, &list) != nil {
+				fs.Add(f, "type", map[string]any{"expected": "array"})
+				continue
+			}
+			if len(list) == 0 {
+				if q.Required {
+					fs.Add(f, "required", nil)
+				}
+				continue
+			}
+			ok := len(list) <= len(q.Options)
+			seen := map[string]bool{}
+			for _, v := range list {
+				ok = ok && slices.Contains(q.optionIDs(), v) && !seen[v]
+				seen[v] = true
+			}
+			if !ok {
+				fs.Add(f, "one_of", map[string]any{"values": strings.Join(q.optionIDs(), ", ")})
+				continue
+			}
+			answers[q.ID] = list
+		}
+	}
+	for id := range in.Answers {
+		if !known[id] {
+			fs.Add("answers."+id, "unknown", nil)
+		}
+	}
+	return answers, fs.Err()
 }
 
-// closedReason is the message key explaining why nobody can register at now, or "".
-func (e Event) closedReason(now time.Time) string {
-	switch {
-	case e.Status == Draft:
-		return "events.not_published"
-	case e.Status == Cancelled:
-		return "events.cancelled"
-	case !now.Before(e.StartsAt):
-		return "events.past"
-	case now.Before(e.RegistrationOpensAt):
-		return "events.not_open_yet"
-	case !now.Before(e.RegistrationClosesAt):
-		return "events.closed"
-	}
-	return ""
+// CheckInInput is the body of POST /api/admin/events/{id}/checkins.
+type CheckInInput struct {
+	Code string `json:"code"`
 }

@@ -1,4 +1,5 @@
-package main
+// Package handler is the scheduled handler of EventRemindersFunction.
+package handler
 
 import (
 	"context"
@@ -9,8 +10,9 @@ import (
 	lambdaevents "github.com/aws/aws-lambda-go/events"
 )
 
-// newHandler returns the scheduled handler: send the reminders that are due.
-func newHandler(svc *events.Service, log *slog.Logger) func(context.Context, lambdaevents.EventBridgeEvent) (events.ReminderResult, error) {
+// New returns the scheduled handler: send the reminders that are due, log
+// counts only.
+func New(svc *events.Service, log *slog.Logger) func(context.Context, lambdaevents.EventBridgeEvent) (events.ReminderResult, error) {
 	return func(ctx context.Context, _ lambdaevents.EventBridgeEvent) (events.ReminderResult, error) {
 		res, err := svc.SendReminders(ctx)
 		if err != nil {

@@ -1,10 +1,11 @@
-package main
+// Package handler serves the public event routes of EventsFunction: the
+// event list and pages, registration, and the registrant's private link.
+package handler
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/events"
@@ -12,8 +13,8 @@ import (
 	"espaceosc/shared/idempotency"
 )
 
-// newRouter serves the public event routes.
-func newRouter(svc *events.Service, log *slog.Logger) *httpapi.Router {
+// New serves the public event routes.
+func New(svc *events.Service, log *slog.Logger) *httpapi.Router {
 	rt := httpapi.NewRouter(log)
 	rt.Handle("GET /api/events", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		lang, err := r.QueryLang()
@@ -38,8 +39,9 @@ func newRouter(svc *events.Service, log *slog.Logger) *httpapi.Router {
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		return httpapi.Response{Status: http.StatusOK, Body: map[string]any{"items": items, "nextCursor": next},
-			Headers: map[string]string{"Cache-Control": "public, max-age=30"}}, nil
+		resp := httpapi.PageOf(items, next)
+		resp.Headers = map[string]string{"Cache-Control": "public, max-age=30"}
+		return resp, nil
 	})
 	rt.Handle("GET /api/events/{id}", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		lang, err := r.QueryLang()
@@ -53,11 +55,9 @@ func newRouter(svc *events.Service, log *slog.Logger) *httpapi.Router {
 		return httpapi.Response{Status: http.StatusOK, Body: v, Headers: map[string]string{"Cache-Control": "public, max-age=10"}}, nil
 	})
 	rt.Handle("POST /api/events/{id}/registrations", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		key, present := headerValue(r.Headers, idempotency.Header)
-		if present {
-			if err := idempotency.ValidateKey(key); err != nil {
-				return httpapi.Response{}, err
-			}
+		key, err := idempotency.ParseKey(r.HeaderValue(idempotency.Header))
+		if err != nil {
+			return httpapi.Response{}, err
 		}
 		var in events.RegistrationInput
 		if err := r.Decode(&in); err != nil {
@@ -85,14 +85,4 @@ func newRouter(svc *events.Service, log *slog.Logger) *httpapi.Router {
 		return httpapi.Response{Status: http.StatusOK, Body: v, Headers: private}, nil
 	})
 	return rt
-}
-
-// headerValue returns a header and whether it was sent at all.
-func headerValue(h map[string]string, name string) (string, bool) {
-	for k, v := range h {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
-	}
-	return "", false
 }
