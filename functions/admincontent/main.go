@@ -1,13 +1,16 @@
-// AdminContentFunction: administrators manage news and useful links.
+// Command admincontent is AdminContentFunction: administrators write, publish
+// and delete news (/api/admin/news...) and manage the useful links
+// (/api/admin/links...).
 package main
 
 import (
 	"context"
-	"time"
 
 	"espaceosc/functions/admincontent/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/linksdb"
+	"espaceosc/shared/ddbstore/newsdb"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/links"
 	"espaceosc/shared/news"
@@ -19,10 +22,9 @@ import (
 func main() {
 	env := awsenv.Require("TABLE_NAME")
 	cfg := awsenv.Load(context.Background())
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	now := func() time.Time { return time.Now().UTC() }
-	router := handler.New(httpapi.NewLogger(nil),
-		news.NewService(store.News(), now),
-		links.NewService(store.Links(), now))
-	lambda.Start(router.Serve)
+	log := httpapi.NewLogger(nil)
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	newsSvc := news.NewService(news.Config{Store: newsdb.New(table), Log: log})
+	linksSvc := links.NewService(links.Config{Store: linksdb.New(table), Log: log})
+	lambda.Start(handler.New(newsSvc, linksSvc, log).Serve)
 }

@@ -5,14 +5,15 @@ package main
 
 import (
 	"context"
-	"espaceosc/functions/adminevents/handler"
 
+	"espaceosc/functions/adminevents/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/eventsdb"
 	"espaceosc/shared/events"
+	"espaceosc/shared/filestore"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/outbox"
-	"espaceosc/shared/s3export"
 	"espaceosc/shared/sesmail"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -22,12 +23,15 @@ import (
 )
 
 func main() {
-	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION", "EXPORT_BUCKET")
+	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION", "DOSSIER_BUCKET")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	mailer := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), events.Emails, log)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
-	svc := events.NewService(store.Events(), ob, s3export.New(s3c, env["EXPORT_BUCKET"]), env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
+	svc := events.NewService(events.Config{
+		Store: eventsdb.New(table), Mailer: mailer, Files: filestore.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"]), Log: log,
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+	})
 	lambda.Start(handler.New(svc, log).Serve)
 }

@@ -6,8 +6,10 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/eventreminders/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/eventsdb"
 	"espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/outbox"
@@ -22,8 +24,11 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
-	svc := events.NewService(store.Events(), ob, nil, env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log)
-	lambda.Start(newHandler(svc, log))
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	mailer := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), events.Emails, log)
+	svc := events.NewService(events.Config{
+		Store: eventsdb.New(table), Mailer: mailer, Log: log,
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+	})
+	lambda.Start(handler.New(svc, log))
 }

@@ -7,8 +7,10 @@ import (
 	"context"
 	"os"
 
+	"espaceosc/functions/events/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/eventsdb"
 	"espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/outbox"
@@ -23,11 +25,14 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
-	// EVENTS_REGISTER_RETRY (unset in the template) selects the former retry
-	// policy, "linear", for the surge benchmark's comparison.
-	svc := events.NewService(store.Events(), ob, nil, env["PORTAL_ORIGIN"], env["NOTICE_VERSION"], log).
-		WithRetryPolicy(events.RetryPolicy(os.Getenv("EVENTS_REGISTER_RETRY")))
-	lambda.Start(newRouter(svc, log).Serve)
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	mailer := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), events.Emails, log)
+	svc := events.NewService(events.Config{
+		Store: eventsdb.New(table), Mailer: mailer, Log: log,
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+		// EVENTS_REGISTER_RETRY (unset in the template) selects the former
+		// retry policy, "linear", for the surge benchmark's comparison.
+		RetryPolicy: events.RetryPolicy(os.Getenv("EVENTS_REGISTER_RETRY")),
+	})
+	lambda.Start(handler.New(svc, log).Serve)
 }

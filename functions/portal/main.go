@@ -6,41 +6,23 @@
 package main
 
 import (
-	"embed"
 	"fmt"
-	"io/fs"
 	"os"
 
+	"espaceosc/functions/portal/handler"
 	"espaceosc/shared/httpapi"
 
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
-//go:embed site
-var embedded embed.FS
-
 func main() {
-	root, err := fs.Sub(embedded, "site")
+	h, err := handler.New(handler.Config{
+		AuthDomain: os.Getenv("AUTH_DOMAIN"), AuthClientID: os.Getenv("AUTH_CLIENT_ID"),
+		UploadOrigin: os.Getenv("UPLOAD_ORIGIN"),
+	}, httpapi.NewLogger(nil))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(1)
 	}
-	auth, err := ParseAuth(os.Getenv("AUTH_DOMAIN"), os.Getenv("AUTH_CLIENT_ID"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "portal:", err)
-		os.Exit(1)
-	}
-	upload, err := ParseUploadOrigin(os.Getenv("UPLOAD_ORIGIN"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "portal:", err)
-		os.Exit(1)
-	}
-	site, err := LoadSite(root, auth)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "portal:", err)
-		os.Exit(1)
-	}
-	site.UploadOrigin = upload
-	h := NewHandler(site, httpapi.NewLogger(nil))
 	lambda.Start(h.Serve)
 }

@@ -39,13 +39,39 @@ func auth(public bool) string {
 	return "JWT"
 }
 
-// openAPIRoutes returns "METHOD /path" -> auth of every operation of doc.
+// greedy is the extension that marks a path parameter as API Gateway's
+// greedy one ({proxy+}: the rest of the path, slashes included), which an
+// OpenAPI path template cannot spell.
+const greedy = "x-greedy"
+
+// routePath returns p as API Gateway spells it: {name+} for the operation's
+// greedy path parameter, which must be the last segment.
+func routePath(p string, params openapi3.Parameters) (string, error) {
+	for _, ref := range params {
+		prm := ref.Value
+		if prm == nil || prm.In != "path" || prm.Extensions[greedy] != true {
+			continue
+		}
+		if !strings.HasSuffix(p, "/{"+prm.Name+"}") {
+			return "", fmt.Errorf("%s: greedy parameter %q is not the last segment", p, prm.Name)
+		}
+		return strings.TrimSuffix(p, "{"+prm.Name+"}") + "{" + prm.Name + "+}", nil
+	}
+	return p, nil
+}
+
+// openAPIRoutes returns "METHOD /path" (API Gateway's route key) -> auth of
+// every operation of doc.
 func openAPIRoutes(t *testing.T, doc *openapi3.T) map[string]string {
 	t.Helper()
 	routes := map[string]string{}
 	for p, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			key := strings.ToUpper(method) + " " + p
+			rp, err := routePath(p, slices.Concat(item.Parameters, op.Parameters))
+			if err != nil {
+				t.Errorf("openapi.yaml %s %s", strings.ToUpper(method), err)
+			}
+			key := strings.ToUpper(method) + " " + rp
 			sec := op.Security
 			if sec == nil {
 				sec = &doc.Security

@@ -486,7 +486,10 @@ func TestConcurrentSubmissionsThroughTheCloud(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := do(t, call{method: "POST", path: "/api/candidacies/" + c.id + "/submit", token: c.token})
+			r, ok := doAsync(t, call{method: "POST", path: "/api/candidacies/" + c.id + "/submit", token: c.token})
+			if !ok {
+				return
+			}
 			var v candidacyView
 			if r.status == http.StatusOK {
 				_ = json.Unmarshal(r.body, &v)
@@ -532,7 +535,10 @@ func TestApplyRetriesWithIdempotencyKey(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			r := do(t, call{method: "POST", path: path, body: application(email, "fr"), headers: map[string]string{"Idempotency-Key": key}})
+			r, ok := doAsync(t, call{method: "POST", path: path, body: application(email, "fr"), headers: map[string]string{"Idempotency-Key": key}})
+			if !ok {
+				return
+			}
 			codes[i], bodies[i] = r.status, string(r.body)
 		})
 	}

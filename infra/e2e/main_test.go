@@ -67,9 +67,34 @@ func do(t *testing.T, c call) reply {
 }
 
 // doOn is do against any cloud (the openapi test starts its own), for tests
-// and benchmarks alike.
+// and benchmarks alike. It stops the test on a transport error, so it must
+// run on the test's goroutine: goroutines use doAsync.
 func doOn(t testing.TB, c *cloud.Cloud, x call) reply {
 	t.Helper()
+	r, err := sendOn(c, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// doAsync is do for goroutines, where t.Fatal is not allowed (FailNow must
+// run on the test's goroutine): a transport error is reported with t.Errorf
+// and ok is false; the caller returns, and its checks on the test's
+// goroutine see the missing reply.
+func doAsync(t testing.TB, x call) (r reply, ok bool) {
+	t.Helper()
+	r, err := sendOn(lc, x)
+	if err != nil {
+		t.Errorf("%v", err)
+		return reply{}, false
+	}
+	return r, true
+}
+
+// sendOn performs one exchange with the gateway of c. It never stops the
+// test, so any goroutine may call it.
+func sendOn(c *cloud.Cloud, x call) (reply, error) {
 	var body io.Reader
 	switch b := x.body.(type) {
 	case nil:
@@ -80,13 +105,13 @@ func doOn(t testing.TB, c *cloud.Cloud, x call) reply {
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			t.Fatal(err)
+			return reply{}, fmt.Errorf("%s %s: encode body: %w", x.method, x.path, err)
 		}
 		body = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(x.method, c.URL()+x.path, body)
 	if err != nil {
-		t.Fatal(err)
+		return reply{}, fmt.Errorf("%s %s: %w", x.method, x.path, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -99,14 +124,14 @@ func doOn(t testing.TB, c *cloud.Cloud, x call) reply {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", x.method, x.path, err)
+		return reply{}, fmt.Errorf("%s %s: %w", x.method, x.path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return reply{}, fmt.Errorf("%s %s: read body: %w", x.method, x.path, err)
 	}
-	return reply{status: resp.StatusCode, header: resp.Header, body: b}
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
 func expectStatus(t testing.TB, r reply, want int) {

@@ -233,7 +233,7 @@ func TestObservationIdempotentRetry(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			replies[i] = do(t, call{method: "POST", path: "/api/observations", body: body, headers: map[string]string{"Idempotency-Key": key}})
+			replies[i], _ = doAsync(t, call{method: "POST", path: "/api/observations", body: body, headers: map[string]string{"Idempotency-Key": key}})
 		}()
 	}
 	wg.Wait()

@@ -222,8 +222,8 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 			}
 			switch p.Value.In {
 			case "path":
-				if p.Value.Name == "proxy" {
-					path = strings.Replace(path, "{proxy+}", v, 1)
+				if p.Value.Extensions["x-greedy"] == true { // API Gateway's {proxy+}: slashes included
+					path = strings.Replace(path, "{"+p.Value.Name+"}", v, 1)
 				}
 				path = strings.Replace(path, "{"+p.Value.Name+"}", url.PathEscape(v), 1)
 			case "query":

@@ -18,8 +18,12 @@ import (
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/eventsdb"
+	"espaceosc/shared/ddbstore/linksdb"
+	"espaceosc/shared/ddbstore/newsdb"
 	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/links"
 	"espaceosc/shared/news"
 	"espaceosc/shared/outbox"
@@ -136,14 +140,16 @@ func TestApply(t *testing.T) {
 	store := ddbstore.New(dc, table)
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 	clock := func() time.Time { now = now.Add(time.Second); return now }
-	newsSvc := news.NewService(store.News(), clock)
-	linksSvc := links.NewService(store.Links(), clock)
 	log := httpapi.NewLogger(io.Discard)
+	newsSvc := news.NewService(news.Config{Store: newsdb.New(store), Log: log, Now: clock})
+	linksSvc := links.NewService(links.Config{Store: linksdb.New(store), Log: log, Now: clock})
 	g := &gateway{
 		routers: []*httpapi.Router{
-			public.New(log, newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}),
-			admin.New(log, newsSvc, linksSvc),
-			adminevents.New(eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log), log),
+			public.New(newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}, log),
+			admin.New(newsSvc, linksSvc, log),
+			adminevents.New(eventsvc.NewService(eventsvc.Config{
+				Store: eventsdb.New(store), Mailer: noMail{}, Log: log, PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01",
+			}), log),
 			admincalls.New(calls.NewService(store.Calls(), nil, nil, calls.Config{}, log), log),
 		},
 		calls: map[string]int{},
@@ -158,7 +164,7 @@ func TestApply(t *testing.T) {
 	if got, want := g.calls["POST /api/admin/news/{slug}/publish"], 6; got != want {
 		t.Errorf("%d publish calls, want %d", got, want)
 	}
-	if ev, err := store.Events().GetEvent(ctx, "atelier-cocreation-pan"); err != nil || ev.Status != eventsvc.Published || !ev.StartsAt.After(time.Now()) {
+	if ev, err := eventsdb.New(store).GetEvent(ctx, "atelier-cocreation-pan"); err != nil || ev.Status != eventsvc.Published || !ev.StartsAt.After(time.Now()) {
 		t.Errorf("seed event: %+v %v, want published and upcoming", ev, err)
 	}
 
@@ -196,11 +202,11 @@ func TestApply(t *testing.T) {
 		get("/api/news?lang=fr", &fr)
 		get("/api/news?lang=ar", &ar)
 		get("/api/links?lang=ar", &ls)
-		all, err := newsSvc.ListAll(ctx, news.Filter{}, 50, "")
+		all, _, err := newsSvc.List(ctx, "", "", 50, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := json.Marshal(all.Items)
+		b, _ := json.Marshal(all)
 		return field(fr, "slug") + "|" + field(fr, "publishedAt") + "|" + field(ar, "slug") + "|" + field(ls, "id") + "|" + string(b)
 	}
 
@@ -248,7 +254,11 @@ func TestApply(t *testing.T) {
 	}
 }
 
-// noMail is a Deliverer that sends nothing (the seed registers nobody).
+// noMail is an events.Mailer that sends nothing (the seed registers nobody).
 type noMail struct{}
+
+func (noMail) Compose(string, i18n.Lang, string, string, any) (outbox.Email, error) {
+	return outbox.Email{}, nil
+}
 
 func (noMail) Deliver(context.Context, outbox.Email) error { return nil }

@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/secret"
 )
 
@@ -59,7 +61,7 @@ func TestEventInputValidation(t *testing.T) {
 		{"id on edit", false, func(in *Input) { in.ID = "atelier-rabat" }, []string{"id unknown"}},
 		{"id format", true, func(in *Input) { in.ID = "Atelier Rabat" }, []string{"id format"}},
 		{"kind", true, func(in *Input) { in.Kind = "party" }, []string{"kind one_of"}},
-		{"titles missing", true, func(in *Input) { in.Title = Localized{} }, []string{"title.ar required", "title.fr required"}},
+		{"titles missing", true, func(in *Input) { in.Title = i18n.Text{} }, []string{"title.ar required", "title.fr required"}},
 		{"title too short", true, func(in *Input) { in.Title.FR = "ab" }, []string{"title.fr too_short"}},
 		{"title too long", true, func(in *Input) { in.Title.AR = strings.Repeat("ع", TitleMax+1) }, []string{"title.ar too_long"}},
 		{"title on two lines", true, func(in *Input) { in.Title.FR = "Atelier\nRabat" }, []string{"title.fr single_line"}},
@@ -82,7 +84,7 @@ func TestEventInputValidation(t *testing.T) {
 		{"reminder zero", true, func(in *Input) { in.ReminderHours = hours(0) }, nil},
 		{"too many questions", true, func(in *Input) {
 			for range MaxQuestions {
-				in.Questions = append(in.Questions, Question{ID: "q" + strings.Repeat("x", len(in.Questions)), Type: ShortText, Label: Localized{FR: "Q", AR: "س"}})
+				in.Questions = append(in.Questions, Question{ID: "q" + strings.Repeat("x", len(in.Questions)), Type: ShortText, Label: i18n.Text{FR: "Q", AR: "س"}})
 			}
 		}, []string{"questions events.too_many"}},
 		{"question id repeated", true, func(in *Input) { in.Questions[1].ID = in.Questions[0].ID }, []string{"questions[1].id format"}},
@@ -206,12 +208,12 @@ func TestPlace(t *testing.T) {
 		want                                               RegStatus
 		wantPosition                                       int
 	}{
-		{"empty event", 100, 0, 1000, 0, 0, Confirmed, 0},
-		{"last seat", 100, 99, 1000, 0, 0, Confirmed, 0},
-		{"seat freed by a withdrawal after the waitlist started", 100, 99, 1000, 3, 5, Confirmed, 0},
-		{"first on the waitlist", 100, 100, 1000, 0, 0, Waitlisted, 1},
-		{"positions keep counting after promotions", 100, 100, 1000, 3, 7, Waitlisted, 8},
-		{"last waitlist place", 100, 100, 10, 9, 12, Waitlisted, 13},
+		{"empty event", 100, 0, 1000, 0, 0, RegConfirmed, 0},
+		{"last seat", 100, 99, 1000, 0, 0, RegConfirmed, 0},
+		{"seat freed by a withdrawal after the waitlist started", 100, 99, 1000, 3, 5, RegConfirmed, 0},
+		{"first on the waitlist", 100, 100, 1000, 0, 0, RegWaitlisted, 1},
+		{"positions keep counting after promotions", 100, 100, 1000, 3, 7, RegWaitlisted, 8},
+		{"last waitlist place", 100, 100, 10, 9, 12, RegWaitlisted, 13},
 		{"waitlist full", 100, 100, 10, 10, 10, "", 0},
 		{"no waitlist", 100, 100, 0, 0, 0, "", 0},
 		{"over capacity after an edit", 50, 60, 0, 0, 0, "", 0},
@@ -283,16 +285,16 @@ func TestAdaptiveWait(t *testing.T) {
 }
 
 func TestRetryPolicySelection(t *testing.T) {
-	s := &Service{}
 	for _, p := range []RetryPolicy{"", RetryAdaptive, "unknown"} {
+		s := NewService(Config{RetryPolicy: p})
 		for range 100 {
-			if got := s.WithRetryPolicy(p).nextWait(0, 0, time.Millisecond); got < waitFloor || got > waitCap {
+			if got := s.nextWait(0, 0, time.Millisecond); got < waitFloor || got > waitCap {
 				t.Fatalf("policy %q: wait %v outside [%v, %v]", p, got, waitFloor, waitCap)
 			}
 		}
 	}
 	for attempt := range 30 {
-		got := s.WithRetryPolicy(RetryLinear).nextWait(attempt, 0, time.Second)
+		got := NewService(Config{RetryPolicy: RetryLinear}).nextWait(attempt, 0, time.Second)
 		if base := time.Duration(min(2+attempt*3, 60)) * time.Millisecond; got < base/2 || got >= base/2+base {
 			t.Fatalf("linear, attempt %d: wait %v outside [%v, %v)", attempt, got, base/2, base/2+base)
 		}
@@ -302,7 +304,7 @@ func TestRetryPolicySelection(t *testing.T) {
 func TestCodesAndTokens(t *testing.T) {
 	codes, ids, tokens := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for range 2000 {
-		c, err := newCode(defaultRand)
+		c, err := newCode(rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -310,7 +312,7 @@ func TestCodesAndTokens(t *testing.T) {
 			t.Fatalf("code %q: not valid or not read back as typed", c)
 		}
 		codes[c] = true
-		id, err := secret.NewID(defaultRand)
+		id, err := secret.NewID(rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,7 +320,7 @@ func TestCodesAndTokens(t *testing.T) {
 			t.Fatalf("id %q is not a valid registration id", id)
 		}
 		ids[id] = true
-		tok, hash, err := secret.NewToken(defaultRand)
+		tok, hash, err := secret.NewToken(rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}

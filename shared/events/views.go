@@ -1,6 +1,10 @@
 package events
 
-import "time"
+import (
+	"time"
+
+	"espaceosc/shared/i18n"
+)
 
 func rfc3339(t time.Time) string {
 	if t.IsZero() {
@@ -30,7 +34,7 @@ type PublicView struct {
 }
 
 // Public returns the public view in lang at now.
-func (e Event) Public(lang string, now time.Time) PublicView {
+func (e Event) Public(lang i18n.Lang, now time.Time) PublicView {
 	q := e.Questions
 	if q == nil {
 		q = []Question{}
@@ -48,8 +52,8 @@ func (e Event) Public(lang string, now time.Time) PublicView {
 type AdminView struct {
 	ID                   string     `json:"id"`
 	Kind                 string     `json:"kind"`
-	Title                Localized  `json:"title"`
-	Description          Localized  `json:"description"`
+	Title                i18n.Text  `json:"title"`
+	Description          i18n.Text  `json:"description"`
 	StartsAt             string     `json:"startsAt"`
 	EndsAt               string     `json:"endsAt"`
 	Venue                *Venue     `json:"venue,omitempty"`
@@ -91,7 +95,8 @@ func (e Event) Admin() AdminView {
 	}
 }
 
-// Receipt is the answer to a registration.
+// Receipt is the answer to a registration (and what a retry with the same
+// Idempotency-Key gets again).
 type Receipt struct {
 	ID       string    `json:"id"`
 	Status   RegStatus `json:"status"`
@@ -171,4 +176,17 @@ type CancelResult struct {
 type ReminderResult struct {
 	Events int `json:"events"`
 	Sent   int `json:"sent"`
+}
+
+// manageView is what the holder of r's manage link sees of r and its event
+// at now: the online link once confirmed for a published online event.
+func (r Registration) manageView(e Event, now time.Time) ManageView {
+	v := ManageView{
+		ID: r.ID, Status: r.Status, Position: r.Position, Code: r.Code, FullName: r.FullName,
+		CreatedAt: rfc3339(r.CreatedAt), Event: e.Public(r.Lang, now),
+	}
+	if r.Status == RegConfirmed && e.Status == Published && e.Online {
+		v.OnlineURL = e.OnlineURL
+	}
+	return v
 }

@@ -1,12 +1,14 @@
 // Package links is the "Liens utiles de participation citoyenne": one list
 // of external sites, each with a title and a description in French and
-// Arabic, ordered by administrators. It holds the types, their validation,
-// the service and the Store it needs; it imports no AWS package.
+// Arabic, ordered by administrators. It holds the entity, its validation,
+// its order, the views, the service and the Store it needs; it imports no
+// AWS package (ddbstore/linksdb implements Store).
 package links
 
 import (
-	"context"
 	"time"
+
+	"espaceosc/shared/i18n"
 )
 
 // Limits of the fields (API contract).
@@ -19,43 +21,14 @@ const (
 	IDMax          = 64
 )
 
-// Text is a text in both languages; French is required for titles and is
-// the fallback of Arabic.
-type Text struct {
-	FR string `json:"fr"`
-	AR string `json:"ar"`
-}
-
-// In returns the text in lang, or French when that one is empty.
-func (t Text) In(lang string) string {
-	if lang == "ar" && t.AR != "" {
-		return t.AR
-	}
-	return t.FR
-}
-
-// Link is one useful link.
+// Link is one useful link. Its title is required in French, which is also
+// the fallback of an empty Arabic text.
 type Link struct {
 	ID          string
 	URL         string
-	Title       Text
-	Description Text
+	Title       i18n.Text
+	Description i18n.Text
 	Order       int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
-}
-
-// Store keeps the links. Implementations return *apperr.Error values for
-// the documented cases and wrap anything else (DynamoDB throttling or
-// outage is apperr.Unavailable).
-type Store interface {
-	// Create stores a new link. Returns Conflict ("links.id_taken") if its ID is used.
-	Create(ctx context.Context, l Link) error
-	// Update replaces the URL, texts and order of link l.ID (its CreatedAt
-	// stays) and returns the stored link. Returns NotFound ("links.not_found").
-	Update(ctx context.Context, l Link) (Link, error)
-	// Delete removes a link. Returns NotFound ("links.not_found").
-	Delete(ctx context.Context, id string) error
-	// List returns every link, in no particular order.
-	List(ctx context.Context) ([]Link, error)
 }

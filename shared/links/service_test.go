@@ -1,60 +1,69 @@
-package links
+package links_test
 
 import (
-	"strings"
+	"bytes"
+	"context"
 	"testing"
+	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/ddbstore/linksdb"
+	"espaceosc/shared/i18n"
+	"espaceosc/shared/links"
 )
 
-func TestCheck(t *testing.T) {
-	n := func(i int) *int { return &i }
+func TestService(t *testing.T) {
+	ctx := context.Background()
+	c, table := ddbtest.Minidyn(t)
+	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+	svc := links.NewService(links.Config{
+		Store: linksdb.New(ddbstore.New(c, table)), Now: func() time.Time { return now },
+		Rand: bytes.NewReader([]byte{0xca, 0xfe, 0xba, 0xbe, 0, 1, 2, 3}),
+	})
+	order := 5
+	v, err := svc.Create(ctx, links.NewLink{URL: " https://www.cndp.ma ", Title: i18n.Text{FR: " CNDP ", AR: "اللجنة"}, Order: &order})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.ID != "cafebabe00010203" || v.URL != "https://www.cndp.ma" || v.Title.FR != "CNDP" || v.CreatedAt != "2026-11-27T08:00:00Z" {
+		t.Errorf("created = %+v", v)
+	}
+	if _, err := svc.Create(ctx, links.NewLink{ID: "chikaya", URL: "https://www.chikaya.ma", Title: i18n.Text{FR: "Chikaya"}}); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
-		name   string
-		in     Input
-		fields []string
+		name string
+		err  error
+		code apperr.Code
+		key  string
 	}{
-		{"ok", Input{URL: "https://www.chikaya.ma", Title: Text{FR: "Chikaya"}, Order: n(10)}, nil},
-		{"missing", Input{}, []string{"url", "title.fr"}},
-		{"bad url", Input{URL: "javascript:alert(1)", Title: Text{FR: "x"}}, []string{"url"}},
-		{"ftp", Input{URL: "ftp://example.org", Title: Text{FR: "x"}}, []string{"url"}},
-		{"too long", Input{URL: "https://e.ma/" + strings.Repeat("a", 500), Title: Text{FR: "x", AR: strings.Repeat("ع", 201)}, Description: Text{FR: strings.Repeat("d", 501)}}, []string{"url", "title.ar", "description.fr"}},
-		{"order", Input{URL: "http://e.ma", Title: Text{FR: "x"}, Order: n(10001)}, []string{"order"}},
-		{"negative order", Input{URL: "http://e.ma", Title: Text{FR: "x"}, Order: n(-1)}, []string{"order"}},
+		{"id taken", func() error {
+			_, err := svc.Create(ctx, links.NewLink{ID: "chikaya", URL: "https://www.chikaya.ma", Title: i18n.Text{FR: "X"}})
+			return err
+		}(), apperr.Conflict, "links.id_taken"},
+		{"update missing", func() error {
+			_, err := svc.Update(ctx, "absent", links.Input{URL: "https://e.ma", Title: i18n.Text{FR: "X"}})
+			return err
+		}(), apperr.NotFound, "links.not_found"},
+		{"update malformed id", func() error {
+			_, err := svc.Update(ctx, "Not An ID", links.Input{URL: "https://e.ma", Title: i18n.Text{FR: "X"}})
+			return err
+		}(), apperr.NotFound, "links.not_found"},
+		{"delete missing", svc.Delete(ctx, "absent"), apperr.NotFound, "links.not_found"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var fs apperr.Fields
-			check(&fs, tt.in)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Field)
-			}
-			if strings.Join(got, ",") != strings.Join(tt.fields, ",") {
-				t.Errorf("fields = %v, want %v", got, tt.fields)
-			}
-		})
-	}
-}
-
-func TestSortAndFallback(t *testing.T) {
-	ls := []Link{
-		{ID: "c", Order: 20, Title: Text{FR: "Zeta", AR: "ألف"}},
-		{ID: "b", Order: 20, Title: Text{FR: "Alpha", AR: "ياء"}},
-		{ID: "a", Order: 10, Title: Text{FR: "Omega"}},
-	}
-	tests := []struct{ lang, want string }{{"fr", "a,b,c"}, {"ar", "a,c,b"}}
-	for _, tt := range tests {
-		Sort(ls, tt.lang)
-		var got []string
-		for _, l := range ls {
-			got = append(got, l.ID)
-		}
-		if strings.Join(got, ",") != tt.want {
-			t.Errorf("Sort(%s) = %v, want %s", tt.lang, got, tt.want)
+		if e, ok := apperr.As(tt.err); !ok || e.Code != tt.code || e.Key != tt.key {
+			t.Errorf("%s: %v, want %s %s", tt.name, tt.err, tt.code, tt.key)
 		}
 	}
-	if got, want := (Link{Title: Text{FR: "Omega"}}).Public("ar").Title, "Omega"; got != want {
-		t.Errorf("fallback title = %q, want %q", got, want)
+	public, err := svc.ListPublic(ctx, i18n.AR)
+	if err != nil || len(public) != 2 || public[0].ID != "chikaya" || public[1].Title != "اللجنة" || public[0].Title != "Chikaya" {
+		t.Errorf("public list = %+v, %v", public, err)
+	}
+	admin, err := svc.List(ctx)
+	if err != nil || len(admin) != 2 || admin[1].Title != (i18n.Text{FR: "CNDP", AR: "اللجنة"}) {
+		t.Errorf("admin list = %+v, %v", admin, err)
 	}
 }

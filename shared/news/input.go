@@ -3,7 +3,6 @@ package news
 import (
 	"strings"
 	"time"
-	"unicode"
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/i18n"
@@ -44,6 +43,46 @@ type content struct {
 	publishedAt time.Time
 }
 
+// Validate checks d: every problem at once, as apperr.Fields.
+func (d Draft) Validate() error {
+	_, err := d.content()
+	return err
+}
+
+func (d Draft) content() (content, error) {
+	var fs apperr.Fields
+	c := checkContent(&fs, d.Lang, true, d.Title, d.Summary, d.Body, d.PublishedAt)
+	if d.Slug != "" && !ValidSlug(d.Slug) {
+		fs.Add("slug", "news.slug", nil)
+	}
+	return c, fs.Err()
+}
+
+// Validate checks ch: every problem at once, as apperr.Fields.
+func (ch Changes) Validate() error {
+	_, err := ch.content()
+	return err
+}
+
+func (ch Changes) content() (content, error) {
+	var fs apperr.Fields
+	c := checkContent(&fs, ch.Lang, false, ch.Title, ch.Summary, ch.Body, ch.PublishedAt)
+	return c, fs.Err()
+}
+
+// Validate checks in.
+func (in PublishInput) Validate() error {
+	_, err := in.at()
+	return err
+}
+
+// at is the date asked for (zero when none).
+func (in PublishInput) at() (time.Time, error) {
+	var fs apperr.Fields
+	t := checkTime(&fs, "publishedAt", in.PublishedAt)
+	return t, fs.Err()
+}
+
 func checkContent(fs *apperr.Fields, lang string, langRequired bool, title, summary, body, publishedAt string) content {
 	var c content
 	if lang != "" || langRequired {
@@ -82,75 +121,16 @@ func normalizeBody(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// ValidSlug reports whether s is a well-formed slug: [a-z0-9-]{3,80}.
-func ValidSlug(s string) bool {
-	if len(s) < SlugMin || len(s) > SlugMax {
-		return false
+// parseFilter reads the administrators' ?lang= and ?status= filters.
+// Returns Invalid with fields "lang" or "status".
+func parseFilter(lang, status string) (Filter, error) {
+	var fs apperr.Fields
+	var f Filter
+	if lang != "" && validate.Lang(&fs, "lang", lang) {
+		f.Lang = i18n.Lang(lang)
 	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
+	if status != "" && validate.OneOf(&fs, "status", status, string(StatusDraft), string(StatusPublished)) {
+		f.Status = Status(status)
 	}
-	return true
-}
-
-// ascii spells the accented Latin letters of French (and their neighbours)
-// in lower-case ASCII.
-var ascii = func() map[rune]string {
-	m := map[rune]string{'œ': "oe", 'Œ': "oe", 'æ': "ae", 'Æ': "ae", 'ß': "ss"}
-	for base, letters := range map[string]string{
-		"a": "àâäáãåÀÂÄÁÃÅ",
-		"c": "çÇ",
-		"e": "éèêëÉÈÊË",
-		"i": "îïíìÎÏÍÌ",
-		"n": "ñÑ",
-		"o": "ôöóòõøÔÖÓÒÕØ",
-		"u": "ùûüúÙÛÜÚ",
-		"y": "ÿýŸÝ",
-	} {
-		for _, r := range letters {
-			m[r] = base
-		}
-	}
-	return m
-}()
-
-// SlugFromTitle derives a slug from a title: French accents transliterated
-// to ASCII, letters lower-cased, everything else a single hyphen, at most
-// SlugMax characters cut at a word boundary. Letters without an ASCII
-// spelling (Arabic) are dropped, so the result may be shorter than SlugMin.
-func SlugFromTitle(title string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range title {
-		if unicode.Is(unicode.Mn, r) {
-			continue // a combining accent
-		}
-		s := ""
-		switch {
-		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			s = string(unicode.ToLower(r))
-		case ascii[r] != "":
-			s = ascii[r]
-		}
-		if s == "" {
-			hyphen = b.Len() > 0
-			continue
-		}
-		if hyphen {
-			b.WriteByte('-')
-			hyphen = false
-		}
-		b.WriteString(s)
-	}
-	slug := b.String()
-	if len(slug) > SlugMax {
-		slug = slug[:SlugMax]
-		if i := strings.LastIndexByte(slug, '-'); i >= SlugMin {
-			slug = slug[:i]
-		}
-		slug = strings.Trim(slug, "-")
-	}
-	return slug
+	return f, fs.Err()
 }

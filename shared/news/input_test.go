@@ -1,6 +1,7 @@
 package news
 
 import (
+	"crypto/rand"
 	"strings"
 	"testing"
 
@@ -44,7 +45,6 @@ func TestValidSlug(t *testing.T) {
 }
 
 func TestDeriveSlug(t *testing.T) {
-	s := (&Service{}).WithRandomID(func() string { return "x7k2p9" })
 	tests := []struct {
 		title string
 		lang  i18n.Lang
@@ -56,7 +56,7 @@ func TestDeriveSlug(t *testing.T) {
 		{"É", i18n.FR, "e-x7k2p9"},
 	}
 	for _, tt := range tests {
-		got := s.deriveSlug(tt.title, tt.lang)
+		got := deriveSlug(tt.title, tt.lang, "x7k2p9")
 		if got != tt.want {
 			t.Errorf("deriveSlug(%q, %s) = %q, want %q", tt.title, tt.lang, got, tt.want)
 		}
@@ -64,8 +64,8 @@ func TestDeriveSlug(t *testing.T) {
 			t.Errorf("deriveSlug(%q) = %q is not valid", tt.title, got)
 		}
 	}
-	if got := randomSuffix(); len(got) != 6 || !ValidSlug("ab-"+got) {
-		t.Errorf("randomSuffix() = %q", got)
+	if got, err := randomSuffix(rand.Reader); err != nil || len(got) != 6 || !ValidSlug("ab-"+got) {
+		t.Errorf("randomSuffix() = %q, %v", got, err)
 	}
 }
 

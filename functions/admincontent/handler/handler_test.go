@@ -3,84 +3,80 @@ package handler
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"espaceosc/infra/template"
-	"espaceosc/shared/ddbstore"
-	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/apperr"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/httpapi/httpapitest"
 	"espaceosc/shared/links"
 	"espaceosc/shared/news"
 
-	"github.com/aws/aws-lambda-go/events"
+	minidyn "github.com/truora/minidyn/aws-v2/client"
 )
 
-var clock = func() time.Time { return time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC) }
-
-type fixture struct {
-	router *httpapi.Router
-	news   *news.Service
-	links  *links.Service
-}
-
-func setup(t *testing.T) fixture { t.Helper(); return setupWith(t, clock) }
-
-func setupWith(t *testing.T, now func() time.Time) fixture {
+// counts returns how many news items and links the table holds.
+func (e *env) counts(t *testing.T) (int, int) {
 	t.Helper()
-	c, table := ddbtest.Minidyn(t)
-	store := ddbstore.New(c, table)
-	f := fixture{news: news.NewService(store.News(), now), links: links.NewService(store.Links(), now)}
-	f.router = New(httpapi.NewLogger(io.Discard), f.news, f.links)
-	return f
-}
-
-func serve(t *testing.T, rt *httpapi.Router, ev events.APIGatewayV2HTTPRequest, wantStatus int, out any) events.APIGatewayV2HTTPResponse {
-	t.Helper()
-	resp, err := rt.Serve(context.Background(), ev)
+	items, _, err := e.news.List(context.Background(), "", "", 50, "")
 	if err != nil {
-		t.Fatalf("Serve returned an error: %v", err)
+		t.Fatal(err)
 	}
-	if resp.StatusCode != wantStatus {
-		t.Fatalf("%s: status = %d, want %d: %s", ev.RouteKey, resp.StatusCode, wantStatus, resp.Body)
+	ls, err := e.links.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if out != nil {
-		if err := json.Unmarshal([]byte(resp.Body), out); err != nil {
-			t.Fatalf("body %q: %v", resp.Body, err)
+	return len(items), len(ls)
+}
+
+// public reports whether slug is readable by everyone.
+func (e *env) public(t *testing.T, slug string) bool {
+	t.Helper()
+	_, err := e.news.GetPublished(context.Background(), slug)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
+
+// calls checks the DynamoDB calls of the last request.
+func (e *env) wantCalls(t *testing.T, what string, want int64) {
+	t.Helper()
+	if got := e.calls.n.Load(); got != want {
+		t.Errorf("%s made %d DynamoDB calls, want %d", what, got, want)
+	}
+}
+
+// noPersonalData checks that the logs carry none of what the requests'
+// payloads say about the administrator.
+func noPersonalData(t *testing.T, e *env) {
+	t.Helper()
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"route"`) {
+		t.Fatalf("no request logged:\n%s", logs)
+	}
+	for _, personal := range []string{"7c1e9a2b-4f3d-4e8a-9b6c-2d1f0e3a5b7c", "196.200.1.10", "eyJ", "Mozilla"} {
+		if strings.Contains(logs, personal) {
+			t.Errorf("logs contain %q:\n%s", personal, logs)
 		}
 	}
-	return resp
-}
-
-// counts returns how many news items and links the table holds.
-func (f fixture) counts(t *testing.T) (int, int) {
-	t.Helper()
-	p, err := f.news.ListAll(context.Background(), news.Filter{}, 50, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ls, err := f.links.List(context.Background(), "fr")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(p.Items), len(ls)
 }
 
 func TestRoutesMatchTemplate(t *testing.T) {
-	rt := New(httpapi.NewLogger(io.Discard), nil, nil)
+	rt := New(nil, nil, httpapi.NewLogger(io.Discard))
 	template.CheckRoutes(t, "", "AdminContentFunction", rt.Routes())
 }
 
 func TestNewsFlow(t *testing.T) {
-	f := setup(t)
+	e := newEnv(t)
 	const slug = "atelier-de-co-creation-a-casablanca"
 
 	var created news.AdminView
-	resp := serve(t, f.router, httpapitest.Load(t, "create-news.json"), 201, &created)
+	resp := e.serve(t, httpapitest.Load(t, "create-news.json"), 201, &created)
+	e.wantCalls(t, "create", 1)
 	if created.Slug != slug || created.Status != news.StatusDraft || created.Lang != "fr" || created.CreatedAt != "2026-11-27T08:00:00Z" || created.PublishedAt != "" {
 		t.Fatalf("created = %+v", created)
 	}
@@ -88,99 +84,119 @@ func TestNewsFlow(t *testing.T) {
 		t.Errorf("Location = %q, want %q", got, want)
 	}
 	// The same slug again is a conflict.
-	serve(t, f.router, httpapitest.Load(t, "create-news.json"), 409, nil)
+	var p httpapi.Problem
+	e.serve(t, httpapitest.Load(t, "create-news.json"), 409, &p)
+	if p.Detail != "Une actualité utilise déjà cet identifiant." {
+		t.Errorf("conflict detail = %q", p.Detail)
+	}
 
 	// Drafts are listed for admins and hidden from the public.
 	var list struct{ Items []news.AdminView }
-	serve(t, f.router, httpapitest.Load(t, "list-news.json"), 200, &list)
+	e.serve(t, httpapitest.Load(t, "list-news.json"), 200, &list)
+	e.wantCalls(t, "list", 1)
 	if len(list.Items) != 1 || list.Items[0].Slug != slug {
 		t.Fatalf("drafts = %+v", list.Items)
 	}
-	if _, err := f.news.GetPublished(context.Background(), slug); err == nil {
+	if e.public(t, slug) {
 		t.Fatal("draft readable publicly")
 	}
 
 	var updated news.AdminView
-	serve(t, f.router, httpapitest.Load(t, "update-news.json"), 200, &updated)
+	e.serve(t, httpapitest.Load(t, "update-news.json"), 200, &updated)
+	e.wantCalls(t, "update", 2)
 	if updated.Slug != slug || updated.Title != "Atelier de co-création à Casablanca (report)" || updated.Lang != "fr" || updated.Summary != "" {
 		t.Fatalf("updated = %+v", updated)
 	}
 
 	var published news.AdminView
-	serve(t, f.router, httpapitest.Load(t, "publish-news.json"), 200, &published)
+	e.serve(t, httpapitest.Load(t, "publish-news.json"), 200, &published)
+	e.wantCalls(t, "publish", 2)
 	if published.Status != news.StatusPublished || published.PublishedAt != "2024-10-01T09:00:00Z" {
 		t.Fatalf("published = %+v", published)
 	}
-	if _, err := f.news.GetPublished(context.Background(), slug); err != nil {
-		t.Fatalf("published item not public: %v", err)
+	if !e.public(t, slug) {
+		t.Fatal("published item not public")
 	}
 	// Publishing with an empty body keeps the date the item has.
 	ev := httpapitest.Load(t, "publish-news.json")
 	ev.Body = ""
-	serve(t, f.router, ev, 200, &published)
+	e.serve(t, ev, 200, &published)
 	if published.PublishedAt != "2024-10-01T09:00:00Z" {
 		t.Fatalf("republished at %q", published.PublishedAt)
 	}
 
 	var got news.AdminView
-	serve(t, f.router, httpapitest.Load(t, "get-news.json"), 200, &got)
+	e.serve(t, httpapitest.Load(t, "get-news.json"), 200, &got)
+	e.wantCalls(t, "get", 1)
 	if got.Status != news.StatusPublished {
 		t.Fatalf("get = %+v", got)
 	}
 
-	serve(t, f.router, httpapitest.Load(t, "unpublish-news.json"), 200, &got)
-	if got.Status != news.StatusDraft {
+	e.serve(t, httpapitest.Load(t, "unpublish-news.json"), 200, &got)
+	e.wantCalls(t, "unpublish", 2)
+	if got.Status != news.StatusDraft || got.PublishedAt != "2024-10-01T09:00:00Z" {
 		t.Fatalf("unpublished = %+v", got)
 	}
-	if _, err := f.news.GetPublished(context.Background(), slug); err == nil {
+	if e.public(t, slug) {
 		t.Fatal("unpublished item still public")
 	}
 
-	resp = serve(t, f.router, httpapitest.Load(t, "delete-news.json"), 204, nil)
+	resp = e.serve(t, httpapitest.Load(t, "delete-news.json"), 204, nil)
+	e.wantCalls(t, "delete", 1)
 	if resp.Body != "" {
 		t.Errorf("204 body = %q", resp.Body)
 	}
-	serve(t, f.router, httpapitest.Load(t, "delete-news.json"), 404, nil)
-	serve(t, f.router, httpapitest.Load(t, "get-news.json"), 404, nil)
-	serve(t, f.router, httpapitest.Load(t, "publish-news.json"), 404, nil)
-	if n, _ := f.counts(t); n != 0 {
+	e.serve(t, httpapitest.Load(t, "delete-news.json"), 404, nil)
+	e.serve(t, httpapitest.Load(t, "get-news.json"), 404, nil)
+	e.serve(t, httpapitest.Load(t, "publish-news.json"), 404, nil)
+	e.serve(t, httpapitest.Load(t, "unpublish-news.json"), 404, nil)
+	e.serve(t, httpapitest.Load(t, "update-news.json"), 404, &p)
+	if p.Detail != "Cette actualité est introuvable." {
+		t.Errorf("not found detail = %q", p.Detail)
+	}
+	if n, _ := e.counts(t); n != 0 {
 		t.Fatalf("%d news left after delete", n)
 	}
+	noPersonalData(t, e)
 }
 
 func TestArabicSlug(t *testing.T) {
-	f := setup(t)
+	e := newEnv(t)
 	ev := httpapitest.Load(t, "create-news.json")
 	ev.Body = `{"lang":"ar","title":"نتائج انتقاء ممثلي المجتمع المدني","body":"نص الخبر."}`
 	var created news.AdminView
-	serve(t, f.router, ev, 201, &created)
+	e.serve(t, ev, 201, &created)
 	if !strings.HasPrefix(created.Slug, "actualite-") || !news.ValidSlug(created.Slug) || created.Lang != "ar" {
 		t.Fatalf("slug of an Arabic title = %q", created.Slug)
 	}
 	ev.Body = `{"slug":"nataij-intiqa-copil-2024","lang":"ar","title":"نتائج","body":"نص."}`
-	serve(t, f.router, ev, 201, &created)
+	e.serve(t, ev, 201, &created)
 	if created.Slug != "nataij-intiqa-copil-2024" {
 		t.Fatalf("given slug = %q", created.Slug)
 	}
 }
 
 func TestForbiddenAndUnauthorized(t *testing.T) {
-	f := setup(t)
+	e := newEnv(t)
 	var p httpapi.Problem
-	resp := serve(t, f.router, httpapitest.Load(t, "create-news-evaluator.json"), 403, &p)
+	resp := e.serve(t, httpapitest.Load(t, "create-news-evaluator.json"), 403, &p)
 	if !strings.HasPrefix(resp.Headers["Content-Type"], "application/problem+json") || p.Type != httpapi.ProblemTypeBase+"forbidden" {
 		t.Fatalf("evaluator: %s %s", resp.Headers["Content-Type"], resp.Body)
 	}
-	for _, name := range []string{"list-news.json", "create-link.json", "delete-news.json"} {
+	e.wantCalls(t, "an evaluator's request", 0)
+	for _, name := range []string{"list-news.json", "create-link.json", "delete-news.json", "publish-news.json", "update-link.json", "list-links.json"} {
 		ev := httpapitest.Load(t, name)
 		ev.RequestContext.Authorizer.JWT.Claims["cognito:groups"] = "[evaluators]"
-		serve(t, f.router, ev, 403, nil)
+		e.serve(t, ev, 403, nil)
+		e.wantCalls(t, name+" as an evaluator", 0)
 		ev.RequestContext.Authorizer = nil
-		serve(t, f.router, ev, 401, nil)
+		e.serve(t, ev, 401, nil)
+		e.wantCalls(t, name+" without a token", 0)
 	}
-	if n, l := f.counts(t); n != 0 || l != 0 {
+	if n, l := e.counts(t); n != 0 || l != 0 {
 		t.Fatalf("stored %d news, %d links", n, l)
 	}
+	noPersonalData(t, e)
 }
 
 func TestBadInputStoresNothing(t *testing.T) {
@@ -208,31 +224,35 @@ func TestBadInputStoresNothing(t *testing.T) {
 		{"short slug", "create-news.json", `{"slug":"ab","lang":"fr","title":"T","body":"B"}`, false, "", 400, "slug"},
 		{"title too long", "create-news.json", `{"lang":"fr","title":"` + strings.Repeat("é", 201) + `","body":"B"}`, false, "", 400, "title"},
 		{"bad date", "create-news.json", `{"lang":"fr","title":"T","body":"B","publishedAt":"27/09/2024"}`, false, "", 400, "publishedAt"},
+		{"bad update", "update-news.json", `{"title":"","body":"B"}`, false, "", 400, "title"},
+		{"bad publish date", "publish-news.json", `{"publishedAt":"hier"}`, false, "", 400, "publishedAt"},
 		{"bad url", "create-link.json", `{"url":"javascript:alert(1)","title":{"fr":"X"}}`, false, "", 400, "url"},
 		{"relative url", "create-link.json", `{"url":"/chikaya","title":{"fr":"X"}}`, false, "", 400, "url"},
 		{"link missing title", "create-link.json", `{"url":"https://www.chikaya.ma","title":{"ar":"شكاية"}}`, false, "", 400, "title.fr"},
 		{"link bad order", "create-link.json", `{"url":"https://www.chikaya.ma","title":{"fr":"X"},"order":"10"}`, false, "", 400, "order"},
 		{"link order range", "create-link.json", `{"url":"https://www.chikaya.ma","title":{"fr":"X"},"order":10001}`, false, "", 400, "order"},
 		{"link bad id", "create-link.json", `{"id":"Chikaya!","url":"https://www.chikaya.ma","title":{"fr":"X"}}`, false, "", 400, "id"},
+		{"bad link update", "update-link.json", `{"url":"ftp://chikaya.ma","title":{"fr":"X"}}`, false, "", 400, "url"},
 		{"empty body", "create-link.json", ``, false, "", 400, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := setup(t)
+			e := newEnv(t)
 			ev := httpapitest.Load(t, tt.payload)
 			ev.Body, ev.IsBase64Encoded = tt.body, tt.b64
 			if tt.ctype != "" {
 				ev.Headers["content-type"] = tt.ctype
 			}
 			var p httpapi.Problem
-			resp := serve(t, f.router, ev, tt.status, &p)
+			resp := e.serve(t, ev, tt.status, &p)
+			e.wantCalls(t, "a refused request", 0)
 			if !strings.HasPrefix(resp.Headers["Content-Type"], "application/problem+json") {
 				t.Fatalf("content type %q", resp.Headers["Content-Type"])
 			}
 			if tt.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != tt.field) {
 				t.Fatalf("errors = %+v, want field %q", p.Errors, tt.field)
 			}
-			if n, l := f.counts(t); n != 0 || l != 0 {
+			if n, l := e.counts(t); n != 0 || l != 0 {
 				t.Fatalf("stored %d news, %d links", n, l)
 			}
 		})
@@ -241,18 +261,18 @@ func TestBadInputStoresNothing(t *testing.T) {
 
 func TestAdminListFilters(t *testing.T) {
 	tick := clock()
-	f := setupWith(t, func() time.Time { tick = tick.Add(time.Minute); return tick })
+	e := newEnvWith(t, func() time.Time { tick = tick.Add(time.Minute); return tick })
 	ctx := context.Background()
 	for _, d := range []news.Draft{
 		{Slug: "fr-one", Lang: "fr", Title: "Un", Body: "x"},
 		{Slug: "ar-one", Lang: "ar", Title: "واحد", Body: "x"},
 		{Slug: "fr-two", Lang: "fr", Title: "Deux", Body: "x"},
 	} {
-		if _, err := f.news.Create(ctx, d); err != nil {
+		if _, err := e.news.Create(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.news.Publish(ctx, "fr-two", news.PublishInput{}); err != nil {
+	if _, err := e.news.Publish(ctx, "fr-two", news.PublishInput{}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -272,9 +292,12 @@ func TestAdminListFilters(t *testing.T) {
 		ev := httpapitest.Load(t, "list-news.json")
 		ev.QueryStringParameters = tt.query
 		var p struct{ Items []news.AdminView }
-		serve(t, f.router, ev, tt.status, &p)
+		resp := e.serve(t, ev, tt.status, &p)
 		if tt.status != 200 {
 			continue
+		}
+		if strings.Contains(resp.Body, "nextCursor") {
+			t.Errorf("list %v: one page, yet a cursor: %s", tt.query, resp.Body)
 		}
 		var got []string
 		for _, it := range p.Items {
@@ -284,41 +307,84 @@ func TestAdminListFilters(t *testing.T) {
 			t.Errorf("list %v = %v, want %s", tt.query, got, tt.want)
 		}
 	}
+	// Pages: a cursor while there is more, none on the last page.
+	ev := httpapitest.Load(t, "list-news.json")
+	ev.QueryStringParameters = map[string]string{"limit": "2"}
+	var page struct {
+		Items      []news.AdminView
+		NextCursor string
+	}
+	e.serve(t, ev, 200, &page)
+	if len(page.Items) != 2 || page.NextCursor == "" {
+		t.Fatalf("first page = %+v", page)
+	}
+	ev.QueryStringParameters["cursor"] = page.NextCursor
+	resp := e.serve(t, ev, 200, &page)
+	if len(page.Items) != 1 || page.Items[0].Slug != "fr-one" || strings.Contains(resp.Body, "nextCursor") {
+		t.Fatalf("last page = %s", resp.Body)
+	}
 }
 
 func TestLinksFlow(t *testing.T) {
-	f := setup(t)
+	e := newEnv(t)
 	var l links.AdminView
-	serve(t, f.router, httpapitest.Load(t, "create-link.json"), 201, &l)
+	e.serve(t, httpapitest.Load(t, "create-link.json"), 201, &l)
+	e.wantCalls(t, "create link", 1)
 	if l.ID != "chikaya" || l.Title.AR != "شكاية" || l.Order != 20 {
 		t.Fatalf("created = %+v", l)
 	}
-	serve(t, f.router, httpapitest.Load(t, "create-link.json"), 409, nil)
+	var p httpapi.Problem
+	e.serve(t, httpapitest.Load(t, "create-link.json"), 409, &p)
+	if p.Detail != "Un lien utilise déjà cet identifiant." {
+		t.Errorf("conflict detail = %q", p.Detail)
+	}
 
 	ev := httpapitest.Load(t, "create-link.json")
 	ev.Body = `{"url":"https://www.cndp.ma","title":{"fr":"CNDP"},"order":1}`
 	var generated links.AdminView
-	serve(t, f.router, ev, 201, &generated)
+	e.serve(t, ev, 201, &generated)
 	if !links.ValidID(generated.ID) || generated.ID == "chikaya" {
 		t.Fatalf("generated id = %q", generated.ID)
 	}
 
-	serve(t, f.router, httpapitest.Load(t, "update-link.json"), 200, &l)
+	e.serve(t, httpapitest.Load(t, "update-link.json"), 200, &l)
+	e.wantCalls(t, "update link", 1)
 	if l.Title.FR != "Chikaya.ma" || l.Order != 5 || l.Description.FR != "" || l.CreatedAt != "2026-11-27T08:00:00Z" {
 		t.Fatalf("updated = %+v", l)
 	}
 	var list struct{ Items []links.AdminView }
-	serve(t, f.router, httpapitest.Load(t, "list-links.json"), 200, &list)
-	if len(list.Items) != 2 || list.Items[0].Title.FR != "CNDP" || list.Items[1].ID != "chikaya" {
-		t.Fatalf("list = %+v", list.Items)
+	resp := e.serve(t, httpapitest.Load(t, "list-links.json"), 200, &list)
+	e.wantCalls(t, "list links", 1)
+	if len(list.Items) != 2 || list.Items[0].Title.FR != "CNDP" || list.Items[1].ID != "chikaya" || strings.Contains(resp.Body, "nextCursor") {
+		t.Fatalf("list = %s", resp.Body)
 	}
 
 	ev = httpapitest.Load(t, "update-link.json")
 	ev.PathParameters = map[string]string{"id": "absent"}
-	serve(t, f.router, ev, 404, nil)
-	serve(t, f.router, httpapitest.Load(t, "delete-link.json"), 204, nil)
-	serve(t, f.router, httpapitest.Load(t, "delete-link.json"), 404, nil)
-	if _, n := f.counts(t); n != 1 {
+	e.serve(t, ev, 404, &p)
+	if p.Detail != "Ce lien est introuvable." {
+		t.Errorf("not found detail = %q", p.Detail)
+	}
+	e.serve(t, httpapitest.Load(t, "delete-link.json"), 204, nil)
+	e.wantCalls(t, "delete link", 1)
+	e.serve(t, httpapitest.Load(t, "delete-link.json"), 404, nil)
+	if _, n := e.counts(t); n != 1 {
 		t.Fatalf("%d links left, want 1", n)
 	}
+	noPersonalData(t, e)
+}
+
+func TestDynamoDBDown(t *testing.T) {
+	e := newEnv(t)
+	e.serve(t, httpapitest.Load(t, "create-news.json"), 201, nil)
+	minidyn.EmulateFailure(e.db, minidyn.FailureConditionInternalServerError)
+	defer minidyn.EmulateFailure(e.db, minidyn.FailureConditionNone)
+	for _, name := range []string{"list-news.json", "get-news.json", "update-news.json", "publish-news.json", "create-link.json", "list-links.json"} {
+		var p httpapi.Problem
+		resp := e.serve(t, httpapitest.Load(t, name), 503, &p)
+		if p.Type != httpapi.ProblemTypeBase+"unavailable" || resp.Headers["Retry-After"] == "" {
+			t.Errorf("%s while DynamoDB is down: %s", name, resp.Body)
+		}
+	}
+	noPersonalData(t, e)
 }

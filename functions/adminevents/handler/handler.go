@@ -1,6 +1,6 @@
-// Package handler serves the administrators' event routes of AdminEventsFunction
-// (/api/admin/events...). It is a package of its own so that other packages
-// (the seed's tests) can serve the same routes in process.
+// Package handler serves the administrators' event routes of
+// AdminEventsFunction (/api/admin/events...). The seed's tests serve the
+// same routes in process.
 package handler
 
 import (
@@ -24,47 +24,43 @@ func New(svc *events.Service, log *slog.Logger) *httpapi.Router {
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		views := make([]events.AdminView, 0, len(items))
-		for _, e := range items {
-			views = append(views, e.Admin())
-		}
-		return httpapi.JSON(http.StatusOK, map[string]any{"items": views, "nextCursor": next}), nil
+		return httpapi.PageOf(items, next), nil
 	})
 	rt.Admin("POST /api/admin/events", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		var in events.Input
 		if err := r.Decode(&in); err != nil {
 			return httpapi.Response{}, err
 		}
-		e, err := svc.Create(ctx, in)
+		v, err := svc.Create(ctx, in)
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		return httpapi.JSON(http.StatusCreated, e.Admin()), nil
+		return httpapi.JSON(http.StatusCreated, v), nil
 	})
 	rt.Admin("GET /api/admin/events/{id}", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		e, err := svc.Get(ctx, r.Path("id"))
+		v, err := svc.Get(ctx, r.Path("id"))
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		return httpapi.JSON(http.StatusOK, e.Admin()), nil
+		return httpapi.JSON(http.StatusOK, v), nil
 	})
 	rt.Admin("PUT /api/admin/events/{id}", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		var in events.Input
 		if err := r.Decode(&in); err != nil {
 			return httpapi.Response{}, err
 		}
-		e, err := svc.Update(ctx, r.Path("id"), in)
+		v, err := svc.Update(ctx, r.Path("id"), in)
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		return httpapi.JSON(http.StatusOK, e.Admin()), nil
+		return httpapi.JSON(http.StatusOK, v), nil
 	})
 	rt.Admin("POST /api/admin/events/{id}/publish", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
-		e, err := svc.Publish(ctx, r.Path("id"))
+		v, err := svc.Publish(ctx, r.Path("id"))
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		return httpapi.JSON(http.StatusOK, e.Admin()), nil
+		return httpapi.JSON(http.StatusOK, v), nil
 	})
 	rt.Admin("POST /api/admin/events/{id}/cancel", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		res, err := svc.Cancel(ctx, r.Path("id"))
@@ -82,11 +78,7 @@ func New(svc *events.Service, log *slog.Logger) *httpapi.Router {
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		views := make([]events.RegistrationView, 0, len(items))
-		for _, x := range items {
-			views = append(views, x.Admin())
-		}
-		return httpapi.JSON(http.StatusOK, map[string]any{"items": views, "nextCursor": next}), nil
+		return httpapi.PageOf(items, next), nil
 	})
 	rt.Admin("POST /api/admin/events/{id}/exports", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		v, err := svc.Export(ctx, r.Path("id"), r.Identity.Subject)

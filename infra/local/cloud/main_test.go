@@ -51,9 +51,19 @@ func testConfig(dataDir string) Config {
 // do sends a request to the shared cloud and returns the status and body.
 func do(t *testing.T, method, path, token, body string, headers ...string) (int, string, http.Header) {
 	t.Helper()
-	req, err := http.NewRequest(method, tc.URL()+path, strings.NewReader(body))
+	status, b, h, err := send(method, path, token, body, headers...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return status, b, h
+}
+
+// send is do without the test: goroutines call it (t.Fatal must run on the
+// test's goroutine) and report its error with t.Errorf.
+func send(method, path, token, body string, headers ...string) (int, string, http.Header, error) {
+	req, err := http.NewRequest(method, tc.URL()+path, strings.NewReader(body))
+	if err != nil {
+		return 0, "", nil, err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -63,11 +73,11 @@ func do(t *testing.T, method, path, token, body string, headers ...string) (int,
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", nil, err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return resp.StatusCode, string(b), resp.Header, nil
 }
 
 func token(t *testing.T, role string) string {

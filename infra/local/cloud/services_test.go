@@ -82,7 +82,11 @@ func TestConcurrencySpawnsProcesses(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			status, body, _ := do(t, "GET", "/echo/slow", "", "")
+			status, body, _, err := send("GET", "/echo/slow", "", "")
+			if err != nil {
+				t.Errorf("GET /echo/slow: %v", err)
+				return
+			}
 			if status != 200 {
 				t.Errorf("status %d %s", status, body)
 				return
