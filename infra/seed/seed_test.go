@@ -17,6 +17,7 @@ import (
 	public "espaceosc/functions/publiccontent/handler"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
 	"espaceosc/shared/ddbstore/ddbtest"
 	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
@@ -144,7 +145,7 @@ func TestApply(t *testing.T) {
 			public.New(log, newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}),
 			admin.New(log, newsSvc, linksSvc),
 			adminevents.New(eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log), log),
-			admincalls.New(calls.NewService(store.Calls(), nil, nil, calls.Config{}, log), log),
+			admincalls.New(calls.NewService(calls.Config{Store: callsdb.New(store), Log: log}), log),
 		},
 		calls: map[string]int{},
 	}
@@ -162,7 +163,7 @@ func TestApply(t *testing.T) {
 		t.Errorf("seed event: %+v %v, want published and upcoming", ev, err)
 	}
 
-	if c, err := store.Calls().GetCall(ctx, "copil-societe-civile"); err != nil || !c.Accepting(time.Now()) || len(c.Documents) != 5 {
+	if c, err := callsdb.New(store).GetCall(ctx, "copil-societe-civile"); err != nil || !c.Accepting(time.Now()) || len(c.Documents) != 5 {
 		t.Errorf("seed call: %+v %v, want open and accepting, with 5 documents", c, err)
 	}
 
