@@ -24,13 +24,13 @@ type env struct {
 	store  callsdb.Store
 	db     *callstest.Counting
 	router *httpapi.Router
-	logs   *strings.Builder
+	logs   *callstest.Logs
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
-	e := &env{db: callstest.Count(db), logs: &strings.Builder{}}
+	e := &env{db: callstest.Count(db), logs: &callstest.Logs{}}
 	log := httpapi.NewLogger(e.logs)
 	e.store = callsdb.New(ddbstore.New(e.db, table))
 	svc := calls.NewService(calls.Config{Store: e.store, Log: log, Now: func() time.Time { return time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC) }})

@@ -33,7 +33,7 @@ type env struct {
 	sender *outboxtest.Sender
 	bucket *callstest.Bucket
 	router *httpapi.Router
-	logs   *strings.Builder
+	logs   *callstest.Logs
 	call   calls.Call
 	cand   []string
 }
@@ -41,7 +41,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
-	e := &env{db: callstest.Count(db), sender: &outboxtest.Sender{}, bucket: callstest.NewBucket(), logs: &strings.Builder{}}
+	e := &env{db: callstest.Count(db), sender: &outboxtest.Sender{}, bucket: callstest.NewBucket(), logs: &callstest.Logs{}}
 	log := httpapi.NewLogger(e.logs)
 	st := ddbstore.New(e.db, table)
 	e.store = callsdb.New(st)

@@ -1,11 +1,9 @@
 package handler
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,24 +25,7 @@ type env struct {
 	store  callsdb.Store
 	db     *callstest.Counting
 	router *httpapi.Router
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *callstest.Logs
 }
 
 var now = time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)
@@ -52,7 +33,7 @@ var now = time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
-	e := &env{db: callstest.Count(db), logs: &syncBuffer{}}
+	e := &env{db: callstest.Count(db), logs: &callstest.Logs{}}
 	log := httpapi.NewLogger(e.logs)
 	e.store = callsdb.New(ddbstore.New(e.db, table))
 	svc := calls.NewService(calls.Config{Store: e.store, Log: log, Now: func() time.Time { return now }})

@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"regexp"
@@ -33,26 +32,9 @@ type env struct {
 	sender *outboxtest.Sender
 	svc    *calls.Service
 	router *httpapi.Router
-	logs   *syncBuffer
+	logs   *callstest.Logs
 	mu     sync.Mutex
 	now    time.Time
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func (e *env) clock() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
@@ -62,7 +44,7 @@ func (e *env) setClock(t time.Time) { e.mu.Lock(); defer e.mu.Unlock(); e.now = 
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
-	e := &env{db: callstest.Count(db), bucket: callstest.NewBucket(), sender: &outboxtest.Sender{}, logs: &syncBuffer{},
+	e := &env{db: callstest.Count(db), bucket: callstest.NewBucket(), sender: &outboxtest.Sender{}, logs: &callstest.Logs{},
 		now: time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)}
 	log := httpapi.NewLogger(e.logs)
 	st := ddbstore.New(e.db, table).WithClock(e.clock) // idempotency records expire on this clock

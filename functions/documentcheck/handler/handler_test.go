@@ -1,7 +1,6 @@
 package handler
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,23 +26,6 @@ import (
 )
 
 const bucketName = "espace-osc-dossiers-prod-123456789012"
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // down makes every read of the table fail as a throttled DynamoDB does.
 type down struct {
@@ -68,7 +49,7 @@ type env struct {
 	down    *down
 	bucket  *callstest.Bucket
 	handler *Handler
-	logs    *syncBuffer
+	logs    *callstest.Logs
 	cand    calls.Candidacy
 }
 
@@ -77,7 +58,7 @@ var now = time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
-	e := &env{down: &down{Client: db}, bucket: callstest.NewBucket(), logs: &syncBuffer{}}
+	e := &env{down: &down{Client: db}, bucket: callstest.NewBucket(), logs: &callstest.Logs{}}
 	e.db = callstest.Count(e.down)
 	log := httpapi.NewLogger(e.logs)
 	e.store = callsdb.New(ddbstore.New(e.db, table))

@@ -29,7 +29,7 @@ type env struct {
 	db     *callstest.Counting
 	bucket *callstest.Bucket
 	router *httpapi.Router
-	logs   *strings.Builder
+	logs   *callstest.Logs
 	call   calls.Call
 	cand   [2]string // assigned to eval-1, assigned to eval-2
 }
@@ -37,7 +37,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
-	e := &env{db: callstest.Count(db), bucket: callstest.NewBucket(), logs: &strings.Builder{}}
+	e := &env{db: callstest.Count(db), bucket: callstest.NewBucket(), logs: &callstest.Logs{}}
 	log := httpapi.NewLogger(e.logs)
 	e.store = callsdb.New(ddbstore.New(e.db, table))
 	svc := calls.NewService(calls.Config{Store: e.store, Files: e.bucket, Log: log})

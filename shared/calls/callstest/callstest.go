@@ -1,6 +1,6 @@
 // Package callstest helps the tests of the calls capability: an in-memory
-// dossier bucket (calls.Uploads and calls.Files) and a DynamoDB client
-// that counts the calls a request makes.
+// dossier bucket (calls.Uploads and calls.Files), a DynamoDB client that
+// counts the calls a request makes, and a log buffer.
 package callstest
 
 import (
@@ -216,4 +216,23 @@ func (c *Counting) TransactWriteItems(ctx context.Context, in *dynamodb.Transact
 	c.n.Add(1)
 	c.tx.Add(1)
 	return c.Client.TransactWriteItems(ctx, in, o...)
+}
+
+// Logs is a log destination safe for concurrent requests.
+type Logs struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was logged.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
