@@ -53,6 +53,33 @@ var Statuses = []string{string(StatusDraft), string(StatusOpen), string(StatusCl
 // PublicStatuses are the statuses a public listing may ask for.
 var PublicStatuses = []string{string(StatusOpen), string(StatusClosed), string(StatusEvaluating), string(StatusResultsPublished)}
 
+// Field limits (characters unless said otherwise).
+const (
+	TitleMin, TitleMax     = 3, 200
+	DescriptionMax         = 10000
+	EligibilityMax         = 5000
+	LabelMax               = 200
+	MaxDocuments           = 20
+	MaxCriteria            = 20
+	MaxWorkingGroups       = 30
+	SeatsMax               = 1000
+	NameMin, NameMax       = 2, 200
+	AcronymMax             = 30
+	RegistrationMax        = 60
+	CityMax                = 100
+	URLMax                 = 300
+	RoleMax                = 100
+	MotivationMax          = 5000
+	MotivationMin          = 50
+	PhoneMin, PhoneMax     = 6, 25
+	MaxThematicAreas       = 11
+	YearFoundedMin         = 1900
+	IDMin, IDMax           = 3, 60
+	DocumentTypeMax        = 40
+	CriterionWeightMax     = 100
+	CriterionMaxScoreLimit = 100
+)
+
 // DocumentSpec is one document of a call's dossier.
 type DocumentSpec struct {
 	Type     string // slug: lowercase letters, digits and underscores, e.g. "statuts"
