@@ -57,9 +57,11 @@ func (s Store) GetCounter(ctx context.Context, callID string) (calls.Counter, er
 // TakeLease implements calls.Store: a put of the counter at seq with
 // owner's lease, if it is at seq and its lease free, expired or owner's.
 func (s Store) TakeLease(ctx context.Context, callID string, seq int, owner string, until, now time.Time) error {
-	free := "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :me)"
+	// A lease stored as epoch milliseconds (before leaseUntil was an
+	// instant like every other) counts as expired.
+	free := "(attribute_not_exists(leaseUntil) OR attribute_type(leaseUntil, :number) OR leaseUntil < :now OR leaseOwner = :me)"
 	cond := ddbstore.Cond{Expr: "seq = :n AND " + free, Values: map[string]types.AttributeValue{
-		":n": ddbstore.N(int64(seq)), ":now": ddbstore.S(ddbstore.Time(now)), ":me": ddbstore.S(owner),
+		":n": ddbstore.N(int64(seq)), ":number": ddbstore.S("N"), ":now": ddbstore.S(ddbstore.Time(now)), ":me": ddbstore.S(owner),
 	}}
 	if seq == 0 { // no reference given yet: the counter may not exist
 		cond.Expr = "attribute_not_exists(PK) OR (" + cond.Expr + ")"
