@@ -156,7 +156,10 @@ func (o *Outbox) Compose(to string, lang i18n.Lang, kind, refID string, data any
 
 // Render composes e's message.
 func (o *Outbox) Render(e Email) (Message, error) {
-	if _, ok := o.Templates[e.Kind]; !ok && len(e.Data) == 0 {
+	// Transitional: an email recorded already rendered is sent as recorded,
+	// also once its kind has a template (an email pending when its
+	// capability moved to templates).
+	if _, ok := o.Templates[e.Kind]; len(e.Data) == 0 && (!ok || e.Subject != "") {
 		return Message{
 			ID: e.ID, To: e.To, Lang: e.Lang, Kind: e.Kind, RefID: e.RefID,
 			Subject: e.Subject, Text: e.Text, HTML: e.HTML, Attachments: e.Attachments,
