@@ -284,22 +284,3 @@ func TestUnrenderableEmailCountsAnAttempt(t *testing.T) {
 		t.Errorf("composing an email of an unknown template succeeded")
 	}
 }
-
-// An email recorded already rendered before its kind had a template (pending
-// when its capability moved to templates) is sent as it was recorded.
-func TestEmailRecordedRenderedIsSentAsRecorded(t *testing.T) {
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	store, sender, ob := setup(t, now)
-	ctx := context.Background()
-	old := outbox.Email{ID: "old", To: "a@example.org", Lang: i18n.FR, Kind: "test", RefID: "r", CreatedAt: now.Add(-time.Hour),
-		Subject: "Déjà rendu", Text: "texte", HTML: "<p>texte</p>"}
-	if err := store.Put(ctx, old); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := ob.Sweep(ctx, 0); err != nil || res.Sent != 1 {
-		t.Fatalf("sweep = %+v, %v; want 1 sent", res, err)
-	}
-	if sent := sender.Sent(); len(sent) != 1 || sent[0].Subject != "Déjà rendu" || sent[0].Text != "texte" || sent[0].HTML != "<p>texte</p>" {
-		t.Errorf("sent = %+v, want the email as recorded", sent)
-	}
-}
