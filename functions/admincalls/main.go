@@ -4,11 +4,12 @@ package main
 
 import (
 	"context"
-	"espaceosc/functions/admincalls/handler"
 
+	"espaceosc/functions/admincalls/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
 	"espaceosc/shared/httpapi"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -19,7 +20,7 @@ func main() {
 	env := awsenv.Require("TABLE_NAME")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	svc := calls.NewService(store.Calls(), nil, nil, calls.Config{}, log)
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	svc := calls.NewService(calls.Config{Store: callsdb.New(table), Log: log})
 	lambda.Start(handler.New(svc, log).Serve)
 }

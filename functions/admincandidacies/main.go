@@ -7,13 +7,15 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/admincandidacies/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
+	"espaceosc/shared/filestore"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/sesmail"
-	"espaceosc/shared/zipexport"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -25,10 +27,10 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "DOSSIER_BUCKET")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
-	files := zipexport.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
-	svc := calls.NewEvaluations(store.Calls(), store.Evaluations(), files, ob, log)
-	lambda.Start(newRouter(svc, log).Serve)
+	mailer := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), calls.Emails, log)
+	files := filestore.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
+	svc := calls.NewService(calls.Config{Store: callsdb.New(table), Mailer: mailer, Files: files, Log: log})
+	lambda.Start(handler.New(svc, log).Serve)
 }

@@ -6,9 +6,11 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/calls/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
 	"espaceosc/shared/httpapi"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -19,8 +21,7 @@ func main() {
 	env := awsenv.Require("TABLE_NAME")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
-	svc := calls.NewService(store.Calls(), nil, nil, calls.Config{}, log)
-	ev := calls.NewEvaluations(store.Calls(), store.Evaluations(), nil, nil, log)
-	lambda.Start(addResults(newRouter(svc, log), ev).Serve)
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	svc := calls.NewService(calls.Config{Store: callsdb.New(table), Log: log})
+	lambda.Start(handler.New(svc, log).Serve)
 }

@@ -7,12 +7,14 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/candidacies/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
+	"espaceosc/shared/filestore"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/outbox"
-	"espaceosc/shared/s3upload"
 	"espaceosc/shared/sesmail"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -25,10 +27,12 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "DOSSIER_BUCKET", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
-	bucket := s3upload.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
-	ob := outbox.New(store.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), nil, log)
-	svc := calls.NewService(store.Calls(), bucket, ob, calls.Config{PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"]}, log)
-	lambda.Start(newRouter(svc, log).Serve)
+	mailer := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), calls.Emails, log)
+	svc := calls.NewService(calls.Config{
+		Store: callsdb.New(table), Mailer: mailer, Uploads: filestore.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"]),
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"], Log: log,
+	})
+	lambda.Start(handler.New(svc, log).Serve)
 }

@@ -3,21 +3,28 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"regexp"
 	"testing"
 	"time"
 
+	"espaceosc/functions/documentcheck/handler"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
 	"espaceosc/shared/ddbstore/ddbtest"
+	"espaceosc/shared/filestore"
 	"espaceosc/shared/httpapi"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
-	"espaceosc/shared/s3upload"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -25,11 +32,13 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
 
+const bucketName = "espace-osc-dossiers-prod-123456789012"
+
 // BenchmarkCheckUpload measures the check function's handler on one S3
 // event (HEAD, ranged GET of the magic bytes, streamed SHA-256 of the whole
-// object, conditional write of the verdict) against an in-process S3
-// (gofakes3 over HTTP) and minidyn, per document size. MB/s is the
-// throughput; ms/MiB the time per MiB of PDF.
+// object, conditional write of the verdict) through filestore against an
+// in-process S3 (gofakes3 over HTTP) and minidyn, per document size. MB/s
+// is the throughput; ms/MiB the time per MiB of PDF.
 func BenchmarkCheckUpload(b *testing.B) {
 	for _, mib := range []int{1, 4, 10} {
 		b.Run(fmt.Sprintf("%dMiB", mib), func(b *testing.B) {
@@ -47,10 +56,13 @@ func BenchmarkCheckUpload(b *testing.B) {
 			st := ddbstore.New(db, table)
 			sender := &outboxtest.Sender{}
 			now := time.Date(2024, 8, 20, 10, 0, 0, 0, time.UTC)
-			svc := calls.NewService(st.Calls(), s3upload.New(s3c, s3.NewPresignClient(s3c), bucketName), outbox.New(st.Outbox(), sender, nil, log),
-				calls.Config{PortalOrigin: "https://portal.test"}, log).WithClock(func() time.Time { return now })
+			svc := calls.NewService(calls.Config{
+				Store: callsdb.New(st), Mailer: outbox.New(st.Outbox(), sender, calls.Emails, log),
+				Uploads: filestore.New(s3c, s3.NewPresignClient(s3c), bucketName), PortalOrigin: "https://portal.test",
+				Log: log, Now: func() time.Time { return now },
+			})
 			id, token := benchCandidacy(b, svc, sender, int64(mib)<<20+1024)
-			h := newHandler(svc, bucketName, log)
+			h := handler.New(svc, bucketName, log)
 			data := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("0123456789abcdef"), mib<<16)...)
 			b.SetBytes(int64(len(data)))
 			b.ResetTimer()
@@ -70,7 +82,7 @@ func BenchmarkCheckUpload(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			c, _ := st.Calls().GetCandidacy(ctx, id)
+			c, _ := callsdb.New(st).GetCandidacy(ctx, id)
 			if d, _, _ := c.Document("statuts"); d.Status != calls.DocumentVerified || d.Size != int64(len(data)) {
 				b.Fatalf("last check: %+v", d)
 			}
@@ -79,16 +91,31 @@ func BenchmarkCheckUpload(b *testing.B) {
 	}
 }
 
+// event is handler/testdata/s3-event.json for key.
+func event(b *testing.B, key string) events.S3Event {
+	b.Helper()
+	raw, err := os.ReadFile("handler/testdata/s3-event.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ev events.S3Event
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		b.Fatal(err)
+	}
+	ev.Records[0].S3.Object.Key = url.QueryEscape(key)
+	return ev
+}
+
 var tokenRe = regexp.MustCompile(`/candidatures/([0-9a-z]{26})\?token=([A-Za-z0-9_-]+)`)
 
 // benchCandidacy opens a call whose statuts may weigh max bytes and applies.
 func benchCandidacy(b *testing.B, svc *calls.Service, sender *outboxtest.Sender, max int64) (string, string) {
 	b.Helper()
 	ctx := context.Background()
-	in := calls.CallInput{ID: "copil-2024", Kind: "copil", Title: calls.TextInput{FR: "Copil 2024", AR: "لجنة القيادة 2024"},
-		Description: calls.TextInput{FR: "Sièges.", AR: "مقاعد."}, OpensAt: "2024-08-14T09:00", ClosesAt: "2024-09-05T23:59", Seats: 9,
-		Documents: []calls.DocumentSpecInput{{Type: "statuts", Label: calls.TextInput{FR: "Statuts", AR: "النظام الأساسي"}, Required: true, MaxBytes: max}},
-		Criteria:  []calls.CriterionInput{{ID: "experience", Label: calls.TextInput{FR: "Expérience", AR: "الخبرة"}, Weight: 1, MaxScore: 20}}}
+	in := calls.CallInput{ID: "copil-2024", Kind: "copil", Title: i18n.Text{FR: "Copil 2024", AR: "لجنة القيادة 2024"},
+		Description: i18n.Text{FR: "Sièges.", AR: "مقاعد."}, OpensAt: "2024-08-14T09:00", ClosesAt: "2024-09-05T23:59", Seats: 9,
+		Documents: []calls.DocumentSpecInput{{Type: "statuts", Label: i18n.Text{FR: "Statuts", AR: "النظام الأساسي"}, Required: true, MaxBytes: max}},
+		Criteria:  []calls.CriterionInput{{ID: "experience", Label: i18n.Text{FR: "Expérience", AR: "الخبرة"}, Weight: 1, MaxScore: 20}}}
 	if _, err := svc.CreateCall(ctx, in); err != nil {
 		b.Fatal(err)
 	}

@@ -7,11 +7,13 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/documentcheck/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
+	"espaceosc/shared/filestore"
 	"espaceosc/shared/httpapi"
-	"espaceosc/shared/s3upload"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -22,8 +24,8 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "DOSSIER_BUCKET")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
-	svc := calls.NewService(store.Calls(), s3upload.New(s3c, nil, env["DOSSIER_BUCKET"]), nil, calls.Config{}, log)
-	lambda.Start(newHandler(svc, env["DOSSIER_BUCKET"], log).Handle)
+	svc := calls.NewService(calls.Config{Store: callsdb.New(table), Uploads: filestore.New(s3c, nil, env["DOSSIER_BUCKET"]), Log: log})
+	lambda.Start(handler.New(svc, env["DOSSIER_BUCKET"], log).Handle)
 }

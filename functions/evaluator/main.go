@@ -8,11 +8,13 @@ package main
 import (
 	"context"
 
+	"espaceosc/functions/evaluator/handler"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
+	"espaceosc/shared/filestore"
 	"espaceosc/shared/httpapi"
-	"espaceosc/shared/zipexport"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -23,9 +25,9 @@ func main() {
 	env := awsenv.Require("TABLE_NAME", "DOSSIER_BUCKET")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
-	store := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
+	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
-	files := zipexport.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
-	svc := calls.NewEvaluations(store.Calls(), store.Evaluations(), files, nil, log)
-	lambda.Start(newRouter(svc, log).Serve)
+	files := filestore.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"])
+	svc := calls.NewService(calls.Config{Store: callsdb.New(table), Files: files, Log: log})
+	lambda.Start(handler.New(svc, log).Serve)
 }

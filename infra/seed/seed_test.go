@@ -17,6 +17,7 @@ import (
 	public "espaceosc/functions/publiccontent/handler"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/ddbstore/eventsdb"
 	"espaceosc/shared/ddbstore/linksdb"
@@ -150,7 +151,7 @@ func TestApply(t *testing.T) {
 			adminevents.New(eventsvc.NewService(eventsvc.Config{
 				Store: eventsdb.New(store), Mailer: noMail{}, Log: log, PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01",
 			}), log),
-			admincalls.New(calls.NewService(store.Calls(), nil, nil, calls.Config{}, log), log),
+			admincalls.New(calls.NewService(calls.Config{Store: callsdb.New(store), Log: log}), log),
 		},
 		calls: map[string]int{},
 	}
@@ -168,7 +169,7 @@ func TestApply(t *testing.T) {
 		t.Errorf("seed event: %+v %v, want published and upcoming", ev, err)
 	}
 
-	if c, err := store.Calls().GetCall(ctx, "copil-societe-civile"); err != nil || !c.Accepting(time.Now()) || len(c.Documents) != 5 {
+	if c, err := callsdb.New(store).GetCall(ctx, "copil-societe-civile"); err != nil || !c.Accepting(time.Now()) || len(c.Documents) != 5 {
 		t.Errorf("seed call: %+v %v, want open and accepting, with 5 documents", c, err)
 	}
 

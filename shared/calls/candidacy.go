@@ -127,6 +127,22 @@ type Candidacy struct {
 	Version     int       // incremented by every update (optimistic locking)
 }
 
+// Counter is a call's reference counter: Seq references were given so far.
+// While a submission numbers a candidacy it holds the counter's lease
+// (Owner, until Until), so that the others wait instead of running
+// transactions bound to fail; the counter's value, not the lease, is what
+// keeps references unique and gapless.
+type Counter struct {
+	Seq   int
+	Owner string    // "" when nobody holds the lease
+	Until time.Time // the lease's end
+}
+
+// Leased reports whether someone other than owner holds c's lease at now.
+func (c Counter) Leased(owner string, now time.Time) bool {
+	return c.Owner != "" && c.Owner != owner && now.Before(c.Until)
+}
+
 // Retention is how long a candidacy (personal data) is kept after its
 // call closes: the mandate (three years) and the time to contest it.
 const Retention = 5 * 365 * 24 * time.Hour

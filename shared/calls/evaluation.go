@@ -1,11 +1,8 @@
 package calls
 
 import (
-	"context"
 	"regexp"
 	"time"
-
-	"espaceosc/shared/outbox"
 )
 
 // Evaluation: administrators assign submitted candidacies to members of
@@ -105,51 +102,6 @@ type Result struct {
 	Outcome     Outcome
 	At          time.Time
 	ExpiresAt   time.Time
-}
-
-// EvaluationStore is what evaluation needs of the table.
-type EvaluationStore interface {
-	// CreateEvaluation records an assignment. It returns apperr.Conflict
-	// when that evaluator is already assigned to that candidacy.
-	CreateEvaluation(ctx context.Context, e Evaluation) error
-	// GetEvaluation returns the evaluation of candidacyID by evaluator, or apperr.NotFound.
-	GetEvaluation(ctx context.Context, candidacyID, evaluator string) (Evaluation, error)
-	// UpdateEvaluation replaces an evaluation stored at prevVersion; apperr.Conflict otherwise.
-	UpdateEvaluation(ctx context.Context, e Evaluation, prevVersion int) error
-	// EvaluationsOf returns every evaluation of a candidacy.
-	EvaluationsOf(ctx context.Context, candidacyID string) ([]Evaluation, error)
-	// EvaluationsByEvaluator lists an evaluator's assignments, latest first, paged.
-	EvaluationsByEvaluator(ctx context.Context, evaluator string, limit int, cursor string) ([]Evaluation, string, error)
-	// EvaluationsOfCall lists every evaluation of a call's candidacies, paged.
-	EvaluationsOfCall(ctx context.Context, callID string, limit int, cursor string) ([]Evaluation, string, error)
-	// RecordExport records an export.
-	RecordExport(ctx context.Context, x Export) error
-	// RecordResult records the publication of one candidacy's outcome with
-	// its email, its public entry (if selected is not nil) and its
-	// memberships, in one transaction. It returns apperr.Conflict when the
-	// result was already recorded (nothing written).
-	RecordResult(ctx context.Context, r Result, email outbox.Email, selected *Selected, members []Membership) error
-	// SelectedOf lists the published selection of a call, by reference.
-	SelectedOf(ctx context.Context, callID string) ([]Selected, error)
-	// MembersOf lists the members of a working group.
-	MembersOf(ctx context.Context, groupID string) ([]Membership, error)
-}
-
-// ZipEntry is one file of a dossier ZIP: the object Key stored as Name.
-type ZipEntry struct {
-	Name string
-	Key  string
-}
-
-// Files is the dossier bucket as evaluation and exports see it.
-type Files interface {
-	// PresignDownload returns a GET link of the object key valid for ttl.
-	PresignDownload(ctx context.Context, key string, ttl time.Duration) (string, error)
-	// PutExport stores body under key (offered for download as filename).
-	PutExport(ctx context.Context, key, contentType, filename string, body []byte) error
-	// Zip streams the objects of entries into one ZIP object stored under
-	// key (offered as filename) and returns its size.
-	Zip(ctx context.Context, key, filename string, entries []ZipEntry) (int64, error)
 }
 
 // Link lifetimes.

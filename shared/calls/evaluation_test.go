@@ -1,10 +1,12 @@
 package calls_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -13,49 +15,20 @@ import (
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/calls"
+	"espaceosc/shared/calls/callstest"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/i18n"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/outbox/outboxtest"
 )
 
-// evFiles is an in-memory calls.Files.
-type evFiles struct {
-	mu      sync.Mutex
-	objects map[string][]byte
-	ttls    []time.Duration
-}
-
-func (f *evFiles) PresignDownload(_ context.Context, key string, ttl time.Duration) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.ttls = append(f.ttls, ttl)
-	return "https://bucket.example/" + key + fmt.Sprintf("?X-Amz-Expires=%d", int(ttl.Seconds())), nil
-}
-
-func (f *evFiles) PutExport(_ context.Context, key, _, _ string, body []byte) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.objects[key] = body
-	return nil
-}
-
-func (f *evFiles) Zip(_ context.Context, key, _ string, entries []calls.ZipEntry) (int64, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name+"="+e.Key)
-	}
-	f.objects[key] = []byte(strings.Join(names, "\n"))
-	return int64(len(f.objects[key])), nil
-}
-
 type evEnv struct {
-	ev     *calls.Evaluations
-	store  *ddbstore.Store
-	files  *evFiles
+	ev     *calls.Service
+	store  callsdb.Store
+	table  *ddbstore.Table
+	bucket *callstest.Bucket
 	sender *outboxtest.Sender
 	now    time.Time
 }
@@ -67,11 +40,13 @@ func newEvEnv(t testing.TB) evEnv {
 	db, table := ddbtest.Minidyn(t)
 	st := ddbstore.New(db, table)
 	sender := &outboxtest.Sender{}
-	files := &evFiles{objects: map[string][]byte{}}
+	b := callstest.NewBucket()
 	quiet := slog.New(slog.DiscardHandler)
-	ev := calls.NewEvaluations(st.Calls(), st.Evaluations(), files, &outbox.Outbox{Store: st.Outbox(), Sender: sender, Log: quiet}, quiet).
-		WithClock(func() time.Time { return evNow })
-	return evEnv{ev: ev, store: st, files: files, sender: sender, now: evNow}
+	ev := calls.NewService(calls.Config{
+		Store: callsdb.New(st), Mailer: outbox.New(st.Outbox(), sender, calls.Emails, quiet), Files: b,
+		TempDir: t.TempDir(), Log: quiet, Now: func() time.Time { return evNow },
+	})
+	return evEnv{ev: ev, store: callsdb.New(st), table: st, bucket: b, sender: sender, now: evNow}
 }
 
 // evCall stores a call in status with a two-criterion grid.
@@ -79,23 +54,23 @@ func evCall(t testing.TB, e evEnv, id string, kind calls.Kind, status calls.Stat
 	t.Helper()
 	c := calls.Call{
 		ID: id, Kind: kind, Status: status, Seats: 2,
-		Title:    calls.Text{FR: "Comité de pilotage 2024-2027", AR: "لجنة القيادة 2024-2027"},
+		Title:    i18n.Text{FR: "Comité de pilotage 2024-2027", AR: "لجنة القيادة 2024-2027"},
 		OpensAt:  time.Date(2024, 8, 14, 8, 0, 0, 0, time.UTC),
 		ClosesAt: time.Date(2024, 9, 5, 22, 59, 0, 0, time.UTC),
 		Documents: []calls.DocumentSpec{
-			{Type: "statuts", Label: calls.Text{FR: "Statuts", AR: "النظام الأساسي"}, Required: true, MaxBytes: calls.DefaultDocumentBytes},
-			{Type: "recepisse", Label: calls.Text{FR: "Récépissé", AR: "الوصل"}, Required: true, MaxBytes: calls.DefaultDocumentBytes},
+			{Type: "statuts", Label: i18n.Text{FR: "Statuts", AR: "النظام الأساسي"}, Required: true, MaxBytes: calls.DefaultDocumentBytes},
+			{Type: "recepisse", Label: i18n.Text{FR: "Récépissé", AR: "الوصل"}, Required: true, MaxBytes: calls.DefaultDocumentBytes},
 		},
 		Criteria: []calls.Criterion{
-			{ID: "experience", Label: calls.Text{FR: "Expérience", AR: "الخبرة"}, Weight: 40, MaxScore: 20},
-			{ID: "plan", Label: calls.Text{FR: "Plan d'action", AR: "خطة العمل"}, Weight: 60, MaxScore: 10},
+			{ID: "experience", Label: i18n.Text{FR: "Expérience", AR: "الخبرة"}, Weight: 40, MaxScore: 20},
+			{ID: "plan", Label: i18n.Text{FR: "Plan d'action", AR: "خطة العمل"}, Weight: 60, MaxScore: 10},
 		},
 		CreatedAt: evNow.Add(-60 * 24 * time.Hour), UpdatedAt: evNow.Add(-60 * 24 * time.Hour), Version: 1,
 	}
 	if kind == calls.KindGT {
-		c.WorkingGroups = []calls.WorkingGroup{{ID: "transparence", Name: calls.Text{FR: "Transparence", AR: "الشفافية"}}, {ID: "souss-massa", Name: calls.Text{FR: "Souss-Massa", AR: "سوس ماسة"}}}
+		c.WorkingGroups = []calls.WorkingGroup{{ID: "transparence", Name: i18n.Text{FR: "Transparence", AR: "الشفافية"}}, {ID: "souss-massa", Name: i18n.Text{FR: "Souss-Massa", AR: "سوس ماسة"}}}
 	}
-	if err := e.store.Calls().CreateCall(context.Background(), c); err != nil {
+	if err := e.store.CreateCall(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -127,7 +102,7 @@ func evCandidacy(t testing.TB, e evEnv, call calls.Call, seq int, name string, l
 	if seq > 0 {
 		c.Status, c.Sequence, c.Reference, c.SubmittedAt = calls.CandidacySubmitted, seq, calls.FormatReference(call, seq), c.CreatedAt
 	}
-	if err := e.store.Calls().CreateCandidacy(context.Background(), c, outbox.Email{ID: "link-" + id, To: c.Association.Email, Subject: "s", Text: "t", HTML: "h", Lang: "fr", Kind: calls.KindLinkEmail, RefID: id, CreatedAt: evNow}, nil); err != nil {
+	if err := e.store.CreateCandidacy(context.Background(), c, ddbtest.Email("link-"+id, evNow), nil); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -136,13 +111,13 @@ func evCandidacy(t testing.TB, e evEnv, call calls.Call, seq int, name string, l
 func setStatus(t testing.TB, e evEnv, id string, s calls.Status) {
 	t.Helper()
 	ctx := context.Background()
-	c, err := e.store.Calls().GetCall(ctx, id)
+	c, err := e.store.GetCall(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prev := c.Version
 	c.Status, c.Version = s, prev+1
-	if err := e.store.Calls().UpdateCall(ctx, c, prev); err != nil {
+	if err := e.store.UpdateCall(ctx, c, prev); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -266,7 +241,7 @@ func TestEvaluationAccessAndScoring(t *testing.T) {
 		_, err := e.ev.Assign(ctx, a.ID, "admin-1", bad)
 		wantCode(t, err, apperr.Invalid)
 	}
-	if evs, _ := e.store.Evaluations().EvaluationsOf(ctx, a.ID); len(evs) != 0 {
+	if evs, _ := e.store.EvaluationsOf(ctx, a.ID); len(evs) != 0 {
 		t.Fatalf("bad input stored %d assignments", len(evs))
 	}
 	_, err = e.ev.Assign(ctx, draft.ID, "admin-1", calls.AssignInput{Evaluators: []string{"eval-1"}})
@@ -305,7 +280,7 @@ func TestEvaluationAccessAndScoring(t *testing.T) {
 	if len(v.Documents) != 2 || !strings.Contains(v.Documents[0].URL, "X-Amz-Expires=300") || v.Criteria[0].Label != "الخبرة" || v.CanScore {
 		t.Fatalf("evaluator view = %+v", v)
 	}
-	for _, ttl := range e.files.ttls {
+	for _, ttl := range e.bucket.TTLs() {
 		if ttl > 5*time.Minute {
 			t.Errorf("document link valid %v", ttl)
 		}
@@ -319,7 +294,7 @@ func TestEvaluationAccessAndScoring(t *testing.T) {
 	wantCode(t, err, apperr.Forbidden)
 	_, err = e.ev.Score(ctx, "eval-1", a.ID, calls.ScoreInput{Scores: []calls.ScoreItem{{Criterion: "plan", Score: intp(99)}}}, i18n.FR)
 	wantCode(t, err, apperr.Invalid)
-	if ev, _ := e.store.Evaluations().GetEvaluation(ctx, a.ID, "eval-1"); ev.Status != calls.EvaluationAssigned || ev.Version != 1 {
+	if ev, _ := e.store.GetEvaluation(ctx, a.ID, "eval-1"); ev.Status != calls.EvaluationAssigned || ev.Version != 1 {
 		t.Fatalf("bad score stored: %+v", ev)
 	}
 	if _, err := e.ev.Score(ctx, "eval-1", a.ID, scores(10, 10), i18n.FR); err != nil {
@@ -411,7 +386,7 @@ func TestDecidePublishAndResults(t *testing.T) {
 		_, err := e.ev.Decide(ctx, sel.ID, calls.DecisionInput{Outcome: bad}, i18n.FR)
 		wantCode(t, err, apperr.Invalid)
 	}
-	if c, _ := e.store.Calls().GetCandidacy(ctx, sel.ID); c.Outcome != "" || c.Version != 1 {
+	if c, _ := e.store.GetCandidacy(ctx, sel.ID); c.Outcome != "" || c.Version != 1 {
 		t.Fatalf("bad decision stored: %q v%d", c.Outcome, c.Version)
 	}
 	if _, err := e.ev.Decide(ctx, sel.ID, calls.DecisionInput{Outcome: "selected"}, i18n.FR); err != nil {
@@ -426,7 +401,7 @@ func TestDecidePublishAndResults(t *testing.T) {
 	if ae == nil || ae.Code != apperr.Conflict || len(ae.Fields) != 1 || ae.Fields[0].Field != "candidacies.GT-2024-0003" {
 		t.Fatalf("publish undecided = %v", err)
 	}
-	if c, _ := e.store.Calls().GetCall(ctx, call.ID); c.Status != calls.StatusEvaluating || len(e.sender.Sent()) != 0 {
+	if c, _ := e.store.GetCall(ctx, call.ID); c.Status != calls.StatusEvaluating || len(e.sender.Sent()) != 0 {
 		t.Fatalf("publish undecided changed the call (%s) or sent %d emails", c.Status, len(e.sender.Sent()))
 	}
 	if _, err := e.ev.Decide(ctx, no.ID, calls.DecisionInput{Outcome: "not_selected"}, i18n.FR); err != nil {
@@ -438,10 +413,17 @@ func TestDecidePublishAndResults(t *testing.T) {
 		t.Fatalf("ExportCSV = %+v, %v", x, err)
 	}
 	var body []byte
-	for k, v := range e.files.objects {
+	for _, k := range e.bucket.Keys() {
 		if strings.HasPrefix(k, "exports/calls/gt-2024/") {
-			body = v
+			var typ, name string
+			body, typ, name = e.bucket.Object(k)
+			if typ != "text/csv; charset=utf-8" || name != "candidatures-gt-2024.csv" {
+				t.Errorf("export stored as %q named %q", typ, name)
+			}
 		}
+	}
+	if !bytes.Contains(body, []byte("\r\n")) {
+		t.Error("CSV lines do not end with CRLF")
 	}
 	if !bytes.HasPrefix(body, []byte("\uFEFF")) {
 		t.Fatal("no BOM")
@@ -489,7 +471,7 @@ func TestDecidePublishAndResults(t *testing.T) {
 		len(rv.Selected[0].WorkingGroups) != 1 || rv.Title != "لجنة القيادة 2024-2027" {
 		t.Fatalf("PublicResults = %+v, %v", rv, err)
 	}
-	members, err := e.store.Evaluations().MembersOf(ctx, "transparence")
+	members, err := e.store.MembersOf(ctx, "transparence")
 	if err != nil || len(members) != 1 || members[0].CandidacyID != sel.ID || members[0].CallID != call.ID {
 		t.Fatalf("members = %+v, %v", members, err)
 	}
@@ -500,21 +482,51 @@ func TestDossierZipsTheVerifiedDocuments(t *testing.T) {
 	ctx := context.Background()
 	call := evCall(t, e, "copil-2024", calls.KindCopil, calls.StatusEvaluating)
 	c := evCandidacy(t, e, call, 7, "Association Tafra", i18n.FR)
+	// A dossier without its objects (deleted meanwhile) exports nothing.
+	if _, err := e.ev.Dossier(ctx, c.ID, "admin-1"); err == nil {
+		t.Fatal("a dossier whose documents are gone was exported")
+	}
+	pdfs := map[string][]byte{}
+	for _, d := range c.Documents {
+		pdfs[d.Type] = []byte("%PDF-1.7\n" + d.Type + " " + c.ID)
+		e.bucket.Upload(d.Key, pdfs[d.Type])
+	}
 	x, err := e.ev.Dossier(ctx, c.ID, "admin-1")
 	if err != nil || x.Rows != 2 || !strings.Contains(x.URL, "X-Amz-Expires=600") {
 		t.Fatalf("Dossier = %+v, %v", x, err)
 	}
-	found := false
-	for k, v := range e.files.objects {
+	var zipped []byte
+	for _, k := range e.bucket.Keys() {
 		if strings.HasPrefix(k, "exports/dossiers/"+c.ID+"/") {
-			found = true
-			if want := "statuts.pdf=" + c.Documents[0].Key + "\nrecepisse.pdf=" + c.Documents[1].Key; string(v) != want {
-				t.Errorf("zip entries = %q, want %q", v, want)
+			var typ, name string
+			zipped, typ, name = e.bucket.Object(k)
+			if typ != "application/zip" || name != "dossier-COPIL-2024-0007.zip" || !strings.Contains(x.URL, k) {
+				t.Errorf("zip stored as %q named %q, link %s", typ, name, x.URL)
 			}
 		}
 	}
-	if !found {
-		t.Fatal("no zip stored")
+	if zipped == nil || x.Bytes != int64(len(zipped)) {
+		t.Fatalf("zip of %d bytes stored, answer says %d", len(zipped), x.Bytes)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(r)
+		r.Close()
+		if typ := strings.TrimSuffix(f.Name, ".pdf"); !bytes.Equal(body, pdfs[typ]) || f.Method != zip.Store {
+			t.Errorf("zip entry %s = %q (method %d), want %q stored", f.Name, body, f.Method, pdfs[typ])
+		}
+	}
+	if got := strings.Join(names, ","); got != "statuts.pdf,recepisse.pdf" {
+		t.Errorf("zip entries = %s, want the call's order", got)
 	}
 	_, err = e.ev.Dossier(ctx, "unknown", "admin-1")
 	wantCode(t, err, apperr.NotFound)
@@ -523,7 +535,7 @@ func TestDossierZipsTheVerifiedDocuments(t *testing.T) {
 // failingResults fails RecordResult after ok successful calls (a table
 // outage in the middle of a publication).
 type failingResults struct {
-	calls.EvaluationStore
+	calls.Store
 	mu sync.Mutex
 	ok int
 }
@@ -536,7 +548,7 @@ func (f *failingResults) RecordResult(ctx context.Context, r calls.Result, e out
 	}
 	f.ok--
 	f.mu.Unlock()
-	return f.EvaluationStore.RecordResult(ctx, r, e, s, m)
+	return f.Store.RecordResult(ctx, r, e, s, m)
 }
 
 // Many candidacies: one transaction each; an outage in the middle and a
@@ -555,12 +567,12 @@ func TestPublishResultsLosesNothing(t *testing.T) {
 	}
 	quiet := slog.New(slog.DiscardHandler)
 	e.sender.Fail(true)
-	flaky := &failingResults{EvaluationStore: e.store.Evaluations(), ok: 25}
-	ev := calls.NewEvaluations(e.store.Calls(), flaky, e.files, &outbox.Outbox{Store: e.store.Outbox(), Sender: e.sender, Log: quiet}, quiet)
+	flaky := &failingResults{Store: e.store, ok: 25}
+	ev := calls.NewService(calls.Config{Store: flaky, Mailer: outbox.New(e.table.Outbox(), e.sender, calls.Emails, quiet), Files: e.bucket, Log: quiet})
 	if _, err := ev.PublishResults(ctx, call.ID); !apperr.Is(err, apperr.Unavailable) {
 		t.Fatalf("publish during an outage: %v, want unavailable", err)
 	}
-	if c, _ := e.store.Calls().GetCall(ctx, call.ID); c.Status != calls.StatusResultsPublished {
+	if c, _ := e.store.GetCall(ctx, call.ID); c.Status != calls.StatusResultsPublished {
 		t.Fatalf("call %s", c.Status)
 	}
 	flaky.ok = n
@@ -572,7 +584,7 @@ func TestPublishResultsLosesNothing(t *testing.T) {
 	perRef := map[string]int{}
 	cursor := ""
 	for {
-		page, next, err := e.store.Outbox().ListPending(ctx, 100, cursor)
+		page, next, err := e.table.Outbox().ListPending(ctx, 100, cursor)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -594,10 +606,10 @@ func TestPublishResultsLosesNothing(t *testing.T) {
 			t.Errorf("%s: %d outcome emails", ref, k)
 		}
 	}
-	if sel, _ := e.store.Evaluations().SelectedOf(ctx, call.ID); len(sel) != n/3 {
+	if sel, _ := e.store.SelectedOf(ctx, call.ID); len(sel) != n/3 {
 		t.Errorf("%d selected published, want %d", len(sel), n/3)
 	}
-	if m, _ := e.store.Evaluations().MembersOf(ctx, "transparence"); len(m) != n/3 {
+	if m, _ := e.store.MembersOf(ctx, "transparence"); len(m) != n/3 {
 		t.Errorf("%d members, want %d", len(m), n/3)
 	}
 }

@@ -3,8 +3,6 @@ package calls
 import (
 	"fmt"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,47 +11,17 @@ import (
 	"espaceosc/shared/validate"
 )
 
-// Field limits (characters unless said otherwise).
-const (
-	TitleMin, TitleMax     = 3, 200
-	DescriptionMax         = 10000
-	EligibilityMax         = 5000
-	LabelMax               = 200
-	MaxDocuments           = 20
-	MaxCriteria            = 20
-	MaxWorkingGroups       = 30
-	SeatsMax               = 1000
-	NameMin, NameMax       = 2, 200
-	AcronymMax             = 30
-	RegistrationMax        = 60
-	CityMax                = 100
-	URLMax                 = 300
-	RoleMax                = 100
-	MotivationMax          = 5000
-	MotivationMin          = 50
-	PhoneMin, PhoneMax     = 6, 25
-	MaxThematicAreas       = 11
-	YearFoundedMin         = 1900
-	IDMin, IDMax           = 3, 60
-	DocumentTypeMax        = 40
-	CriterionWeightMax     = 100
-	CriterionMaxScoreLimit = 100
-)
-
 var (
 	slugRe  = regexp.MustCompile(`^[a-z0-9]+(?:[-_][a-z0-9]+)*$`)
 	phoneRe = regexp.MustCompile(`^\+?[0-9 ().-]+$`)
 )
 
-// TextInput is a bilingual text in a request body.
-type TextInput struct {
-	FR string `json:"fr"`
-	AR string `json:"ar"`
+// trimmed returns t without leading and trailing spaces in either language.
+func trimmed(t i18n.Text) i18n.Text {
+	return i18n.Text{FR: strings.TrimSpace(t.FR), AR: strings.TrimSpace(t.AR)}
 }
 
-func (t TextInput) text() Text { return Text{FR: strings.TrimSpace(t.FR), AR: strings.TrimSpace(t.AR)} }
-
-func checkText(fs *apperr.Fields, field string, t TextInput, min, max int, singleLine bool) {
+func checkText(fs *apperr.Fields, field string, t i18n.Text, min, max int, singleLine bool) {
 	validate.Text(fs, field+".fr", t.FR, min, max, singleLine)
 	validate.Text(fs, field+".ar", t.AR, min, max, singleLine)
 }
@@ -61,7 +29,7 @@ func checkText(fs *apperr.Fields, field string, t TextInput, min, max int, singl
 // DocumentSpecInput is one document of a call in a request body.
 type DocumentSpecInput struct {
 	Type     string    `json:"type"`
-	Label    TextInput `json:"label"`
+	Label    i18n.Text `json:"label"`
 	Required bool      `json:"required"`
 	MaxBytes int64     `json:"maxBytes,omitempty"`
 }
@@ -69,7 +37,7 @@ type DocumentSpecInput struct {
 // CriterionInput is one criterion of a scoring grid in a request body.
 type CriterionInput struct {
 	ID       string    `json:"id"`
-	Label    TextInput `json:"label"`
+	Label    i18n.Text `json:"label"`
 	Weight   int       `json:"weight"`
 	MaxScore int       `json:"maxScore"`
 }
@@ -77,7 +45,7 @@ type CriterionInput struct {
 // WorkingGroupInput is one working group of a GT call in a request body.
 type WorkingGroupInput struct {
 	ID   string    `json:"id"`
-	Name TextInput `json:"name"`
+	Name i18n.Text `json:"name"`
 }
 
 // CallInput is the body of POST /api/admin/calls and PUT /api/admin/calls/{id}.
@@ -85,9 +53,9 @@ type WorkingGroupInput struct {
 type CallInput struct {
 	ID            string              `json:"id,omitempty"` // POST only; generated when absent
 	Kind          string              `json:"kind"`
-	Title         TextInput           `json:"title"`
-	Description   TextInput           `json:"description"`
-	Eligibility   TextInput           `json:"eligibility"`
+	Title         i18n.Text           `json:"title"`
+	Description   i18n.Text           `json:"description"`
+	Eligibility   i18n.Text           `json:"eligibility"`
 	WorkingGroups []WorkingGroupInput `json:"workingGroups,omitempty"`
 	OpensAt       string              `json:"opensAt"`
 	ClosesAt      string              `json:"closesAt"`
@@ -205,13 +173,13 @@ func checkSlug(fs *apperr.Fields, field, v string, min, max int) bool {
 // apply writes a valid input's fields onto c (everything but ID, status and times of record).
 func (in CallInput) apply(c *Call) {
 	c.Kind = Kind(in.Kind)
-	c.Title, c.Description, c.Eligibility = in.Title.text(), in.Description.text(), in.Eligibility.text()
+	c.Title, c.Description, c.Eligibility = trimmed(in.Title), trimmed(in.Description), trimmed(in.Eligibility)
 	c.OpensAt, _ = parseTime(in.OpensAt)
 	c.ClosesAt, _ = parseTime(in.ClosesAt)
 	c.Seats = in.Seats
 	c.WorkingGroups = nil
 	for _, g := range in.WorkingGroups {
-		c.WorkingGroups = append(c.WorkingGroups, WorkingGroup{ID: g.ID, Name: g.Name.text()})
+		c.WorkingGroups = append(c.WorkingGroups, WorkingGroup{ID: g.ID, Name: trimmed(g.Name)})
 	}
 	c.Documents = nil
 	for _, d := range in.Documents {
@@ -219,17 +187,25 @@ func (in CallInput) apply(c *Call) {
 		if max == 0 {
 			max = DefaultDocumentBytes
 		}
-		c.Documents = append(c.Documents, DocumentSpec{Type: d.Type, Label: d.Label.text(), Required: d.Required, MaxBytes: max})
+		c.Documents = append(c.Documents, DocumentSpec{Type: d.Type, Label: trimmed(d.Label), Required: d.Required, MaxBytes: max})
 	}
 	c.Criteria = nil
 	for _, k := range in.Criteria {
-		c.Criteria = append(c.Criteria, Criterion{ID: k.ID, Label: k.Label.text(), Weight: k.Weight, MaxScore: k.MaxScore})
+		c.Criteria = append(c.Criteria, Criterion{ID: k.ID, Label: trimmed(k.Label), Weight: k.Weight, MaxScore: k.MaxScore})
 	}
 }
 
 // StatusInput is the body of POST /api/admin/calls/{id}/status.
 type StatusInput struct {
 	Status string `json:"status"`
+}
+
+// Validate accepts the statuses an administrator moves a call to (results
+// are published by PublishResults).
+func (in StatusInput) Validate() error {
+	var fs apperr.Fields
+	validate.OneOf(&fs, "status", in.Status, string(StatusOpen), string(StatusClosed), string(StatusEvaluating))
+	return fs.Err()
 }
 
 // AssociationInput is the association in a candidacy body.
@@ -278,86 +254,49 @@ type CandidacyPatch struct {
 	Lang           *string              `json:"lang,omitempty"`
 }
 
+// draft is the candidacy the application describes (texts trimmed).
+func (in Application) draft() Candidacy {
+	lang, _ := i18n.Parse(in.Lang)
+	return Candidacy{
+		Status: CandidacyDraft, Association: trimAssociation(in.Association), Representative: trimRepresentative(in.Representative),
+		ThematicAreas: in.ThematicAreas, WorkingGroups: in.WorkingGroups, Motivation: strings.TrimSpace(in.Motivation), Lang: lang,
+	}
+}
+
+// validate checks the application's draft c against call at now, its
+// language and its consent, and reports every problem.
+func (in Application) validate(c Candidacy, call Call, now time.Time) error {
+	var fs apperr.Fields
+	checkDraft(&fs, c, call, now)
+	validate.Lang(&fs, "lang", in.Lang)
+	if in.Consent == nil || !*in.Consent {
+		fs.Add("consent", "consent", nil)
+	}
+	return fs.Err()
+}
+
+// apply writes the fields present in p onto c (all but the language).
+func (p CandidacyPatch) apply(c *Candidacy) {
+	if p.Association != nil {
+		c.Association = trimAssociation(*p.Association)
+	}
+	if p.Representative != nil {
+		c.Representative = trimRepresentative(*p.Representative)
+	}
+	if p.ThematicAreas != nil {
+		c.ThematicAreas = *p.ThematicAreas
+	}
+	if p.WorkingGroups != nil {
+		c.WorkingGroups = *p.WorkingGroups
+	}
+	if p.Motivation != nil {
+		c.Motivation = strings.TrimSpace(*p.Motivation)
+	}
+}
+
 // DocumentRequest is the body of POST /api/candidacies/{id}/documents.
 type DocumentRequest struct {
 	Type string `json:"type"`
-}
-
-// checkDraft validates a candidacy's fields as a draft may hold them:
-// formats everywhere, presence only of what a draft needs.
-func checkDraft(fs *apperr.Fields, c Candidacy, call Call, now time.Time) {
-	a := c.Association
-	validate.Text(fs, "association.name", a.Name, NameMin, NameMax, true)
-	validate.Text(fs, "association.acronym", a.Acronym, 0, AcronymMax, true)
-	if a.LegalForm != "" {
-		validate.OneOf(fs, "association.legalForm", a.LegalForm, LegalForms...)
-	}
-	validate.Text(fs, "association.registrationNumber", a.RegistrationNumber, 0, RegistrationMax, true)
-	if a.YearFounded != 0 && (a.YearFounded < YearFoundedMin || a.YearFounded > now.Year()) {
-		fs.Add("association.yearFounded", "range", map[string]any{"min": YearFoundedMin, "max": now.Year()})
-	}
-	if a.Region != "" {
-		validate.OneOf(fs, "association.region", a.Region, Regions...)
-	}
-	validate.Text(fs, "association.city", a.City, 0, CityMax, true)
-	if a.Website != "" {
-		validate.URL(fs, "association.website", a.Website, URLMax)
-	}
-	validate.Email(fs, "association.email", a.Email)
-	if a.Phone != "" && validate.Text(fs, "association.phone", a.Phone, PhoneMin, PhoneMax, true) && !phoneRe.MatchString(a.Phone) {
-		fs.Add("association.phone", "calls.phone", nil)
-	}
-	r := c.Representative
-	validate.Text(fs, "representative.name", r.Name, NameMin, NameMax, true)
-	validate.Text(fs, "representative.role", r.Role, 0, RoleMax, true)
-	validate.Email(fs, "representative.email", r.Email)
-	if len(c.ThematicAreas) > MaxThematicAreas {
-		fs.Add("thematicAreas", "calls.too_many", map[string]any{"max": MaxThematicAreas})
-	}
-	for i, t := range c.ThematicAreas {
-		f := "thematicAreas[" + strconv.Itoa(i) + "]"
-		if validate.OneOf(fs, f, t, ThematicAreas...) && slices.Index(c.ThematicAreas, t) != i {
-			fs.Add(f, "calls.duplicate", nil)
-		}
-	}
-	if call.Kind == KindCopil && len(c.WorkingGroups) > 0 {
-		fs.Add("workingGroups", "calls.copil_no_groups", nil)
-	}
-	for i, g := range c.WorkingGroups {
-		f := "workingGroups[" + strconv.Itoa(i) + "]"
-		switch {
-		case !call.HasWorkingGroup(g):
-			fs.Add(f, "calls.unknown_group", nil)
-		case slices.Index(c.WorkingGroups, g) != i:
-			fs.Add(f, "calls.duplicate", nil)
-		}
-	}
-	validate.Text(fs, "motivation", c.Motivation, 0, MotivationMax, false)
-}
-
-// checkComplete adds what a submission needs beyond a valid draft.
-func checkComplete(fs *apperr.Fields, c Candidacy, call Call) {
-	a := c.Association
-	required := []struct {
-		field string
-		empty bool
-	}{
-		{"association.legalForm", a.LegalForm == ""},
-		{"association.registrationNumber", strings.TrimSpace(a.RegistrationNumber) == ""},
-		{"association.yearFounded", a.YearFounded == 0},
-		{"association.region", a.Region == ""},
-		{"association.city", strings.TrimSpace(a.City) == ""},
-		{"association.phone", strings.TrimSpace(a.Phone) == ""},
-		{"representative.role", strings.TrimSpace(c.Representative.Role) == ""},
-		{"thematicAreas", len(c.ThematicAreas) == 0},
-		{"workingGroups", call.Kind == KindGT && len(c.WorkingGroups) == 0},
-	}
-	for _, r := range required {
-		if r.empty && !fs.Has(r.field) {
-			fs.Add(r.field, "required", nil)
-		}
-	}
-	validate.Text(fs, "motivation", c.Motivation, MotivationMin, MotivationMax, false)
 }
 
 func trimAssociation(in AssociationInput) Association {

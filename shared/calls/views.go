@@ -6,6 +6,17 @@ import (
 	"espaceosc/shared/i18n"
 )
 
+// inOnly returns t in lang without falling back to French: a call's
+// eligibility may be written in one language only, and the other
+// language's page then shows none rather than a text its reader may not
+// read.
+func inOnly(t i18n.Text, lang i18n.Lang) string {
+	if lang == i18n.AR {
+		return t.AR
+	}
+	return t.FR
+}
+
 func rfc3339(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -59,7 +70,7 @@ type PublicCallView struct {
 func (c Call) PublicView(lang i18n.Lang, now time.Time) PublicCallView {
 	v := PublicCallView{
 		ID: c.ID, Kind: c.Kind, Lang: lang, Title: c.Title.In(lang), Description: c.Description.In(lang),
-		Eligibility: c.Eligibility.In(lang), OpensAt: rfc3339(c.OpensAt), ClosesAt: rfc3339(c.ClosesAt),
+		Eligibility: inOnly(c.Eligibility, lang), OpensAt: rfc3339(c.OpensAt), ClosesAt: rfc3339(c.ClosesAt),
 		TimeZone: "Africa/Casablanca", Seats: c.Seats, Status: c.Status, Accepting: c.Accepting(now),
 		Documents: []DocumentSpecView{}, Criteria: []CriterionView{},
 	}
@@ -77,33 +88,33 @@ func (c Call) PublicView(lang i18n.Lang, now time.Time) PublicCallView {
 
 // AdminDocumentSpecView is a document of a call with both languages.
 type AdminDocumentSpecView struct {
-	Type     string `json:"type"`
-	Label    Text   `json:"label"`
-	Required bool   `json:"required"`
-	MaxBytes int64  `json:"maxBytes"`
+	Type     string    `json:"type"`
+	Label    i18n.Text `json:"label"`
+	Required bool      `json:"required"`
+	MaxBytes int64     `json:"maxBytes"`
 }
 
 // AdminCriterionView is a criterion with both languages.
 type AdminCriterionView struct {
-	ID       string `json:"id"`
-	Label    Text   `json:"label"`
-	Weight   int    `json:"weight"`
-	MaxScore int    `json:"maxScore"`
+	ID       string    `json:"id"`
+	Label    i18n.Text `json:"label"`
+	Weight   int       `json:"weight"`
+	MaxScore int       `json:"maxScore"`
 }
 
 // AdminWorkingGroupView is a working group with both languages.
 type AdminWorkingGroupView struct {
-	ID   string `json:"id"`
-	Name Text   `json:"name"`
+	ID   string    `json:"id"`
+	Name i18n.Text `json:"name"`
 }
 
 // AdminCallView is the full call, both languages, as administrators edit it.
 type AdminCallView struct {
 	ID            string                  `json:"id"`
 	Kind          Kind                    `json:"kind"`
-	Title         Text                    `json:"title"`
-	Description   Text                    `json:"description"`
-	Eligibility   Text                    `json:"eligibility"`
+	Title         i18n.Text               `json:"title"`
+	Description   i18n.Text               `json:"description"`
+	Eligibility   i18n.Text               `json:"eligibility"`
 	WorkingGroups []AdminWorkingGroupView `json:"workingGroups"`
 	OpensAt       string                  `json:"opensAt"`
 	ClosesAt      string                  `json:"closesAt"`
@@ -154,21 +165,6 @@ type DocumentView struct {
 	Reason              string `json:"reason,omitempty"`    // rejection reason in the response's language
 	ReasonKey           string `json:"reasonKey,omitempty"` // rejection reason code
 	CheckedAt           string `json:"checkedAt,omitempty"`
-}
-
-// documentStatus is what a document shows: pending while a first upload
-// (or one after a rejection) awaits its check.
-func (d Document) documentStatus() DocumentStatus {
-	if d.Status == DocumentVerified {
-		return DocumentVerified
-	}
-	if d.PendingKey != "" {
-		return DocumentPending
-	}
-	if d.Status == "" {
-		return DocumentMissing
-	}
-	return d.Status
 }
 
 // Dossier merges the call's document list with c's documents, in the

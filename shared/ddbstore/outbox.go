@@ -28,12 +28,6 @@ var _ outbox.Store = (*Outbox)(nil)
 // Outbox returns the table's outbox.
 func (t *Table) Outbox() *Outbox { return &Outbox{t: t} }
 
-type outboxAttachment struct {
-	Filename    string `dynamodbav:"filename"`
-	ContentType string `dynamodbav:"contentType"`
-	Data        []byte `dynamodbav:"data"`
-}
-
 type outboxItem struct {
 	PK         string `dynamodbav:"PK"`
 	SK         string `dynamodbav:"SK"`
@@ -53,12 +47,6 @@ type outboxItem struct {
 	SentAt     string `dynamodbav:"sentAt,omitempty"`
 	MessageID  string `dynamodbav:"messageId,omitempty"`
 	ExpiresAt  int64  `dynamodbav:"expiresAt"`
-
-	// Transitional: an email recorded already rendered.
-	Subject     string             `dynamodbav:"subject,omitempty"`
-	Text        string             `dynamodbav:"text,omitempty"`
-	HTML        string             `dynamodbav:"html,omitempty"`
-	Attachments []outboxAttachment `dynamodbav:"attachments,omitempty"`
 }
 
 func outboxKey(id string) map[string]types.AttributeValue {
@@ -74,10 +62,6 @@ func newOutboxItem(e outbox.Email) outboxItem {
 		Type: "outbox", ID: e.ID, To: e.To, Lang: string(e.Lang), Kind: e.Kind, Data: string(e.Data),
 		RefID: e.RefID, CreatedAt: created, Status: "pending", LeaseUntil: Time(e.LeaseUntil),
 		ExpiresAt: Expiry(e.CreatedAt.Add(outbox.Retention)),
-		Subject:   e.Subject, Text: e.Text, HTML: e.HTML,
-	}
-	for _, a := range e.Attachments {
-		it.Attachments = append(it.Attachments, outboxAttachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
 	}
 	return it
 }
@@ -87,13 +71,9 @@ func (it outboxItem) email() outbox.Email {
 	e := outbox.Email{
 		ID: it.ID, To: it.To, Lang: lang, Kind: it.Kind, RefID: it.RefID,
 		CreatedAt: ParseTime(it.CreatedAt), LeaseUntil: ParseTime(it.LeaseUntil), Attempts: it.Attempts,
-		Subject: it.Subject, Text: it.Text, HTML: it.HTML,
 	}
 	if it.Data != "" {
 		e.Data = json.RawMessage(it.Data)
-	}
-	for _, a := range it.Attachments {
-		e.Attachments = append(e.Attachments, outbox.Attachment{Filename: a.Filename, ContentType: a.ContentType, Data: a.Data})
 	}
 	return e
 }

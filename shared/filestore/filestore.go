@@ -137,6 +137,17 @@ func (b *Bucket) Open(ctx context.Context, key, version string) (Object, error) 
 	return Object{Body: out.Body, Size: aws.ToInt64(out.ContentLength), Version: aws.ToString(out.VersionId), LastModified: aws.ToTime(out.LastModified)}, nil
 }
 
+// Read is Open in plain values (the body, closed by the caller, its size
+// and last modification), for the ports of packages that do not import
+// this one (a domain's Files interface cannot name Object).
+func (b *Bucket) Read(ctx context.Context, key, version string) (io.ReadCloser, int64, time.Time, error) {
+	o, err := b.Open(ctx, key, version)
+	if err != nil {
+		return nil, 0, time.Time{}, err
+	}
+	return o.Body, o.Size, o.LastModified, nil
+}
+
 // Digest streams the object key at version through SHA-256: the hex digest,
 // the size and the version read.
 func (b *Bucket) Digest(ctx context.Context, key, version string) (sum string, size int64, readVersion string, err error) {

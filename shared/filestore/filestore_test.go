@@ -268,6 +268,18 @@ func TestPutAndPresignedDownload(t *testing.T) {
 	if _, err := b.Open(ctx, "exports/missing.csv", ""); !apperr.Is(err, apperr.NotFound) {
 		t.Errorf("Open of a missing object = %v, want not found", err)
 	}
+	rc, size, modified, err := b.Read(ctx, "exports/events/e1/a.csv", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = io.ReadAll(rc)
+	rc.Close()
+	if string(got) != string(body) || size != int64(len(body)) || modified.IsZero() {
+		t.Errorf("Read = %q (%d bytes, modified %v)", got, size, modified)
+	}
+	if _, _, _, err := b.Read(ctx, "exports/missing.csv", ""); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("Read of a missing object = %v, want not found", err)
+	}
 }
 
 func TestAttachmentNames(t *testing.T) {

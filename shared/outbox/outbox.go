@@ -42,13 +42,6 @@ type Email struct {
 	LeaseUntil time.Time
 	Attempts   int // failed sending attempts so far (read from the store)
 
-	// Transitional, removed once every capability records template data:
-	// an email recorded already rendered.
-	Subject     string
-	Text        string
-	HTML        string
-	Attachments []Attachment
-
 	// leased is true for an email composed by this process: its lease,
 	// recorded with it, is already ours.
 	leased bool
@@ -163,12 +156,6 @@ func (o *Outbox) Compose(to string, lang i18n.Lang, kind, refID string, data any
 
 // Render composes e's message.
 func (o *Outbox) Render(e Email) (Message, error) {
-	if _, ok := o.Templates[e.Kind]; !ok && len(e.Data) == 0 {
-		return Message{
-			ID: e.ID, To: e.To, Lang: e.Lang, Kind: e.Kind, RefID: e.RefID,
-			Subject: e.Subject, Text: e.Text, HTML: e.HTML, Attachments: e.Attachments,
-		}, nil
-	}
 	c, err := o.Templates.Render(e.Kind, e.Data)
 	if err != nil {
 		return Message{}, fmt.Errorf("render email %s: %w", e.ID, err)

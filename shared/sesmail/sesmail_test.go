@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/mail"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/sesmail"
 
@@ -65,7 +66,7 @@ func TestSendEncodesTheMessage(t *testing.T) {
 	id, err := s.Send(context.Background(), outbox.Message{
 		ID: "e1", To: "amina@example.org", Subject: "Accusé de réception — OBS-2026-7KQ4M9",
 		Text: "Bonjour,\nمرحبا", HTML: `<p dir="rtl">مرحبا &amp;</p>`,
-		Attachments: []outbox.Attachment{{Filename: "atelier.ics", ContentType: "text/calendar", Data: ics}},
+		Attachments: []mail.Attachment{{Filename: "atelier.ics", ContentType: "text/calendar", Data: ics}},
 	})
 	if err != nil {
 		t.Fatalf("Send: %v", err)

@@ -3,14 +3,15 @@ package handler
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"espaceosc/infra/template"
 	"espaceosc/shared/calls"
+	"espaceosc/shared/calls/callstest"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/callsdb"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/httpapi/httpapitest"
@@ -18,31 +19,41 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
+// env is the function wired as main.go wires it, on minidyn.
 type env struct {
-	store  *ddbstore.Calls
+	store  callsdb.Store
+	db     *callstest.Counting
 	router *httpapi.Router
+	logs   *callstest.Logs
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db, table := ddbtest.Minidyn(t)
-	log := httpapi.NewLogger(io.Discard)
-	st := ddbstore.New(db, table).Calls()
-	svc := calls.NewService(st, nil, nil, calls.Config{}, log).WithClock(func() time.Time { return time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC) })
-	return &env{store: st, router: New(svc, log)}
+	e := &env{db: callstest.Count(db), logs: &callstest.Logs{}}
+	log := httpapi.NewLogger(e.logs)
+	e.store = callsdb.New(ddbstore.New(e.db, table))
+	svc := calls.NewService(calls.Config{Store: e.store, Log: log, Now: func() time.Time { return time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC) }})
+	e.router = New(svc, log)
+	return e
 }
 
-func (e *env) serve(t *testing.T, req events.APIGatewayV2HTTPRequest) (int, map[string]any) {
+// serve runs req and checks how many DynamoDB calls it made (-1: any).
+func (e *env) serve(t *testing.T, req events.APIGatewayV2HTTPRequest, calls int64) (int, map[string]any, events.APIGatewayV2HTTPResponse) {
 	t.Helper()
+	e.db.Reset()
 	resp, err := e.router.Serve(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := e.db.Calls(); calls >= 0 && got != calls {
+		t.Errorf("%s made %d DynamoDB calls, want %d", req.RouteKey, got, calls)
 	}
 	var body map[string]any
 	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
 		t.Fatalf("body %s: %v", resp.Body, err)
 	}
-	return resp.StatusCode, body
+	return resp.StatusCode, body, resp
 }
 
 func (e *env) count(t *testing.T) int {
@@ -60,30 +71,72 @@ func TestRoutesMatchTemplate(t *testing.T) {
 
 func TestCreateOpenListEdit(t *testing.T) {
 	e := newEnv(t)
-	status, body := e.serve(t, httpapitest.Load(t, "create.json"))
-	if status != 201 || body["status"] != "draft" || body["opensAt"] != "2024-08-14T08:00:00Z" {
-		t.Fatalf("create: %d %v", status, body)
+	status, body, resp := e.serve(t, httpapitest.Load(t, "create.json"), 1)
+	if status != 201 || body["status"] != "draft" || body["opensAt"] != "2024-08-14T08:00:00Z" || resp.Headers["Location"] != "/api/admin/calls/copil-2024" {
+		t.Fatalf("create: %d %v %v", status, body, resp.Headers)
 	}
 	docs := body["documents"].([]any)
 	if docs[0].(map[string]any)["maxBytes"] != float64(10<<20) || docs[1].(map[string]any)["maxBytes"] != float64(5<<20) {
 		t.Errorf("document sizes: %v", docs)
 	}
-	if status, _ := e.serve(t, httpapitest.Load(t, "create.json")); status != 409 {
+	if title := body["title"].(map[string]any); title["fr"] == "" || title["ar"] == "" {
+		t.Errorf("title in both languages: %v", title)
+	}
+	if status, _, _ := e.serve(t, httpapitest.Load(t, "create.json"), 1); status != 409 {
 		t.Errorf("same id again: %d, want 409", status)
 	}
-	if status, body := e.serve(t, httpapitest.Load(t, "status.json")); status != 200 || body["status"] != "open" || body["accepting"] != false {
+	if status, body, _ := e.serve(t, httpapitest.Load(t, "status.json"), 2); status != 200 || body["status"] != "open" || body["accepting"] != false {
 		t.Errorf("open before its opening time: %d %v, want open and not yet accepting", status, body)
 	}
-	status, body = e.serve(t, httpapitest.Load(t, "list.json"))
-	if items := body["items"].([]any); status != 200 || len(items) != 1 {
-		t.Errorf("list open: %d %v", status, body)
+	if status, body, _ := e.serve(t, httpapitest.Load(t, "status.json"), 1); status != 200 || body["version"] != float64(2) {
+		t.Errorf("open again: %d %v, want nothing written", status, body)
 	}
-	put := httpapitest.Load(t, "create.json")
-	put.RouteKey, put.RequestContext.HTTP.Method = "PUT /api/admin/calls/{id}", "PUT"
-	put.PathParameters = map[string]string{"id": "copil-2024"}
-	put.Body = strings.Replace(strings.Replace(put.Body, `"id":"copil-2024",`, "", 1), `"seats":9`, `"seats":11`, 1)
-	if status, body := e.serve(t, put); status != 200 || body["seats"] != float64(11) || body["version"] != float64(3) {
+	status, body, resp = e.serve(t, httpapitest.Load(t, "list.json"), 1)
+	if items := body["items"].([]any); status != 200 || len(items) != 1 || strings.Contains(resp.Body, "nextCursor") {
+		t.Errorf("list open: %d %s", status, resp.Body)
+	}
+	if status, body, _ := e.serve(t, httpapitest.Load(t, "get.json"), 1); status != 200 || body["id"] != "copil-2024" || body["version"] != float64(2) {
+		t.Errorf("get: %d %v", status, body)
+	}
+	if status, body, _ := e.serve(t, httpapitest.Load(t, "update.json"), 2); status != 200 || body["seats"] != float64(11) || body["version"] != float64(3) {
 		t.Errorf("edit an open call: %d %v", status, body)
+	}
+	if strings.Contains(e.logs.String(), "Bearer") || !strings.Contains(e.logs.String(), "copil-2024") {
+		t.Errorf("logs:\n%s", e.logs.String())
+	}
+}
+
+func TestListPages(t *testing.T) {
+	e := newEnv(t)
+	for _, id := range []string{"copil-2024", "copil-2025", "copil-2026"} {
+		req := httpapitest.Load(t, "create.json")
+		req.Body = strings.Replace(req.Body, `"id":"copil-2024"`, `"id":"`+id+`"`, 1)
+		if status, body, _ := e.serve(t, req, 1); status != 201 {
+			t.Fatalf("create %s: %d %v", id, status, body)
+		}
+	}
+	req := httpapitest.Load(t, "list.json")
+	req.QueryStringParameters = map[string]string{"limit": "2"}
+	var ids []string
+	for page := 0; ; page++ {
+		status, body, resp := e.serve(t, req, 1)
+		if status != 200 {
+			t.Fatalf("page %d: %d %s", page, status, resp.Body)
+		}
+		for _, it := range body["items"].([]any) {
+			ids = append(ids, it.(map[string]any)["id"].(string))
+		}
+		next, ok := body["nextCursor"].(string)
+		if !ok {
+			break
+		}
+		if next == "" || page > 2 {
+			t.Fatalf("page %d: cursor %q", page, next)
+		}
+		req.QueryStringParameters["cursor"] = next
+	}
+	if len(ids) != 3 {
+		t.Errorf("listed %v, want the 3 calls", ids)
 	}
 }
 
@@ -117,10 +170,17 @@ func TestAccessAndBadInput(t *testing.T) {
 			return r
 		}(), 400, "status"},
 		{"status of a missing call", httpapitest.Load(t, "status.json"), 404, ""},
+		{"get a missing call", httpapitest.Load(t, "get.json"), 404, ""},
+		{"edit a missing call", httpapitest.Load(t, "update.json"), 404, ""},
+		{"edit with another id", func() events.APIGatewayV2HTTPRequest {
+			r := httpapitest.Load(t, "update.json")
+			r.Body = strings.Replace(r.Body, `{"kind"`, `{"id":"other","kind"`, 1)
+			return r
+		}(), 400, "id"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			status, body := e.serve(t, c.req)
+			status, body, _ := e.serve(t, c.req, -1)
 			if status != c.status {
 				t.Fatalf("got %d %v, want %d", status, body, c.status)
 			}

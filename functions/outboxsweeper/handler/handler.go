@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"espaceosc/shared/calls"
 	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/mail"
 	"espaceosc/shared/observations"
@@ -15,7 +16,7 @@ import (
 )
 
 // Templates renders every kind of email the capabilities record.
-var Templates = mail.Merge(observations.Emails, eventsvc.Emails)
+var Templates = mail.Merge(observations.Emails, eventsvc.Emails, calls.Emails)
 
 // minAge is how old a pending email must be before a sweep retries it. Zero:
 // a sweep racing an inline delivery is harmless (the claim lets exactly one
