@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -20,6 +22,9 @@ import (
 	"espaceosc/infra/local/cloud"
 	"espaceosc/shared/i18n"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/chromedp/chromedp"
 )
 
@@ -220,14 +225,34 @@ func checked(t testing.TB, c *cloud.Cloud, cand candidacy, typ, lang string) doc
 }
 
 // objectExists asks the local S3 for a dossier object.
+// objectExists asks the local S3, as the account's operator, whether key
+// is in the dossier bucket.
 func objectExists(t testing.TB, c *cloud.Cloud, key string) bool {
 	t.Helper()
-	resp, err := http.Get(c.Endpoints()["s3"] + "/" + c.Names()["DossierBucket"] + "/" + key)
-	if err != nil {
-		t.Fatal(err)
+	_, err := operatorS3(c).HeadObject(context.Background(), &s3.HeadObjectInput{
+		Bucket: aws.String(c.Names()["DossierBucket"]), Key: aws.String(key),
+	})
+	var nf *s3types.NotFound
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &nf):
+		return false
 	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
+	t.Fatalf("head %s: %v", key, err)
+	return false
+}
+
+// eventuallyTrue polls cond until it holds or d passes.
+func eventuallyTrue(d time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(d); ; time.Sleep(50 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+	}
 }
 
 // completeDossier uploads a real PDF for every required document of cand
@@ -309,7 +334,8 @@ func TestCallStoryUpToTheReceipt(t *testing.T) {
 		t.Errorf("oversize: %+v", d)
 	}
 	for _, k := range []string{pngKey, bigKey} {
-		if objectExists(t, lc, k) {
+		// The verdict is recorded, then the object deleted.
+		if !eventuallyTrue(5*time.Second, func() bool { return !objectExists(t, lc, k) }) {
 			t.Errorf("rejected object %s is still in the bucket", k)
 		}
 	}

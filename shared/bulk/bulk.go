@@ -37,6 +37,10 @@ type Job struct {
 	UpdatedAt time.Time
 }
 
+// Retention is how long a job's record is kept (it holds no personal data:
+// its kind, subject and counts).
+const Retention = 90 * 24 * time.Hour
+
 // JobID names the fan-out of kind about ref; occurrence tells apart the
 // same fact happening again (e.g. an event's sequence when it moves twice).
 func JobID(kind, ref string, occurrence int) string {
