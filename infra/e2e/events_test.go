@@ -327,12 +327,30 @@ func TestEventsEndToEnd(t *testing.T) {
 	// The admin cancels the event: everyone still registered gets an .ics CANCEL, once.
 	r = do(t, call{method: "POST", path: "/api/admin/events/" + id + "/cancel", token: admin})
 	expectStatus(t, r, http.StatusOK)
-	var cres struct{ Notified int }
+	var cres struct {
+		Notification struct {
+			ID         string
+			Recipients int
+		}
+	}
 	r.json(t, &cres)
-	if cres.Notified != 4 {
-		t.Errorf("notified = %d, want 4 (b, c, d, a again)", cres.Notified)
+	if cres.Notification.Recipients != 4 || cres.Notification.ID == "" {
+		t.Errorf("notification = %+v, want 4 recipients (b, c, d, a again)", cres.Notification)
 	}
 	expectStatus(t, do(t, call{method: "POST", path: "/api/admin/events/" + id + "/cancel", token: admin}), http.StatusOK)
+	// The notifier tells them in the background.
+	var progress struct {
+		Recorded int
+		Done     bool
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !progress.Done && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		do(t, call{method: "GET", path: "/api/admin/notifications/" + cres.Notification.ID, token: admin}).json(t, &progress)
+	}
+	if !progress.Done || progress.Recorded != 4 {
+		t.Fatalf("notification progress = %+v, want done with 4", progress)
+	}
 	for _, addr := range []string{b, c, d} {
 		msgs := mailOf(addr, "Événement annulé")
 		if len(msgs) != 1 {

@@ -77,6 +77,8 @@ type Function struct {
 	Schedules   []Schedule
 	S3Events    []S3Event
 	BuildMethod string
+	// Name is the FunctionName property (zero when the stack names it).
+	Name Value
 	// Policies are the inline statements of the function's role; PolicyTemplates
 	// names the SAM policy templates and managed policies it also lists.
 	Policies        []Statement
@@ -317,6 +319,9 @@ func (t *Template) parseFunction(id string, res, globalFn *yaml.Node) (Function,
 	}
 	for _, p := range pairs(get(props, "Environment", "Variables")) {
 		fn.Env[p[0].Value] = valueOf(p[1])
+	}
+	if n := get(props, "FunctionName"); n != nil {
+		fn.Name = valueOf(n)
 	}
 	if fn.Policies, fn.PolicyTemplates, err = parsePolicies(get(props, "Policies")); err != nil {
 		return fn, fmt.Errorf("function %s: %w", id, err)

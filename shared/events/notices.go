@@ -125,3 +125,34 @@ func (s *Service) startJob(ctx context.Context, id string) {
 		s.Log.Warn("notification start deferred to the sweep", "jobId", id, "code", apperr.CodeOf(err))
 	}
 }
+
+// NotificationProgress is how far a fan-out to registrants stands.
+type NotificationProgress struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	EventID   string `json:"eventId"`
+	Recorded  int    `json:"recorded"` // registrants told (emails recorded)
+	Done      bool   `json:"done"`
+	StartedAt string `json:"startedAt"`
+	UpdatedAt string `json:"updatedAt"`
+}
+
+var errNotificationNotFound = apperr.New(apperr.NotFound, "events.notification_not_found")
+
+// Notification returns the progress of the fan-out id.
+func (s *Service) Notification(ctx context.Context, id string) (NotificationProgress, error) {
+	if len(id) > 200 || !strings.HasPrefix(id, "events.") || s.Jobs == nil {
+		return NotificationProgress{}, errNotificationNotFound
+	}
+	j, err := s.Jobs.GetJob(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return NotificationProgress{}, errNotificationNotFound
+	}
+	if err != nil {
+		return NotificationProgress{}, fmt.Errorf("notification %s: %w", id, err)
+	}
+	return NotificationProgress{
+		ID: j.ID, Kind: j.Kind, EventID: j.Ref, Recorded: j.Recorded, Done: j.Done,
+		StartedAt: rfc3339(j.CreatedAt), UpdatedAt: rfc3339(j.UpdatedAt),
+	}, nil
+}

@@ -329,6 +329,15 @@ func (c *Cloud) localNames() map[string]string {
 		}
 		return s
 	}
+	// A function named by the template is known by that name (its Ref).
+	for _, f := range c.tpl.Functions {
+		if f.Name.Kind == template.KindLiteral && f.Name.Literal == "" {
+			continue
+		}
+		if name, err := f.Name.Resolve(func(k string) (string, bool) { v, ok := n[k]; return v, ok }); err == nil && name != "" {
+			n[f.LogicalID] = name
+		}
+	}
 	for _, t := range c.tpl.Tables {
 		n[t.LogicalID] = localName(t.TableName, t.LogicalID)
 		n[t.LogicalID+".Arn"] = "arn:aws:dynamodb:" + Region + ":" + AccountID + ":table/" + n[t.LogicalID]
@@ -382,7 +391,7 @@ func (c *Cloud) functionEnv(f template.Function, p *principal) ([]string, error)
 		"AWS_CONFIG_FILE=" + os.DevNull,
 		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_LAMBDA_FUNCTION_NAME=" + f.LogicalID,
+		"AWS_LAMBDA_FUNCTION_NAME=" + c.functionName(f.LogicalID),
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		fmt.Sprintf("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%d", f.MemorySize),
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + f.LogicalID,
@@ -527,6 +536,15 @@ func (c *Cloud) runFunction(ctx context.Context, logicalID string, payload []byt
 		return result{}, fmt.Errorf("function %s is not built", logicalID)
 	}
 	return fn.invoke(ctx, payload)
+}
+
+// functionName is the deployed name of the function id: its FunctionName,
+// else its logical ID.
+func (c *Cloud) functionName(id string) string {
+	if n, ok := c.names[id]; ok && n != strings.ToLower(id)+"-local" {
+		return n
+	}
+	return id
 }
 
 // functionByName finds a function by its name (as !Ref gives it), its ARN
