@@ -262,11 +262,18 @@ func TestEventsEndToEnd(t *testing.T) {
 		t.Errorf("a again = %+v", again)
 	}
 
-	// Reminders: the schedule runs twice, each confirmed registrant gets one.
+	// Reminders: the schedule runs twice; the notifier's job gives each
+	// confirmed registrant one.
 	for range 2 {
 		if _, err := lc.RunSchedule(t.Context(), "EventReminders"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, addr := range []string{b, c} {
+		waitFor(t, "the reminder to "+addr, 30*time.Second, func() bool { return len(mailOf(addr, "Rappel")) >= 1 })
+	}
+	if _, err := lc.RunSchedule(t.Context(), "NotifierSweep"); err != nil {
+		t.Fatal(err)
 	}
 	for _, addr := range []string{b, c} {
 		if n := len(mailOf(addr, "Rappel")); n != 1 {
@@ -698,5 +705,13 @@ func TestEventsCapacityRaise(t *testing.T) {
 	}
 	if got := adminEvent(t, id)["capacity"]; got != 3.0 {
 		t.Errorf("capacity after the refused change = %v, want 3", got)
+	}
+}
+
+// waitFor polls cond until it holds, or fails the test after d.
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	if !eventuallyTrue(d, cond) {
+		t.Fatalf("%s: still not after %s", what, d)
 	}
 }

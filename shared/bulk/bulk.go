@@ -65,9 +65,11 @@ type Source interface {
 type Store interface {
 	// GetJob returns the job id, or apperr.NotFound.
 	GetJob(ctx context.Context, id string) (Job, error)
-	// SaveJob records job's progress if its cursor is still prevCursor;
-	// apperr.Conflict when another invocation moved it meanwhile.
-	SaveJob(ctx context.Context, job Job, prevCursor string) error
+	// SaveJob counts recorded more emails of job (whatever else happens:
+	// they were recorded) and records its progress (cursor, done) if its
+	// cursor is still prevCursor; apperr.Conflict when another invocation
+	// moved it meanwhile.
+	SaveJob(ctx context.Context, job Job, prevCursor string, recorded int) error
 	// OpenJobs returns up to limit jobs not done, oldest first.
 	OpenJobs(ctx context.Context, limit int) ([]Job, error)
 }
@@ -175,7 +177,7 @@ func (r *Runner) Run(ctx context.Context, id string) (Result, error) {
 		res.Deferred += deferred
 		job.Cursor, job.Recorded, job.UpdatedAt = next, job.Recorded+len(emails), r.now()
 		job.Done = next == ""
-		if err := r.Store.SaveJob(ctx, job, prev); err != nil {
+		if err := r.Store.SaveJob(ctx, job, prev, len(emails)); err != nil {
 			if apperr.Is(err, apperr.Conflict) {
 				// Another invocation runs it: it goes on from its own cursor.
 				r.log().Info("job moved by another invocation", "jobId", job.ID)

@@ -7,14 +7,18 @@ import (
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/bulk"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Bulk jobs: PK JOB#<id>, SK JOB; while open, GSI1 JOBOPEN / <createdAt>#<id>
-// (a sparse index: done jobs leave it).
+// (a sparse index: done jobs leave it). Its count of recorded emails is an
+// item of its own, SK COUNT, added to atomically: invocations running the
+// same job at once each add what they recorded.
 const (
-	jobSK     = "JOB"
-	jobOpenPK = "JOBOPEN"
+	jobSK      = "JOB"
+	jobCountSK = "COUNT"
+	jobOpenPK  = "JOBOPEN"
 )
 
 // Jobs is the bulk.Store of the table.
@@ -54,6 +58,7 @@ func newJobItem(j bulk.Job) jobItem {
 	if !j.Done {
 		it.GSI1PK, it.GSI1SK = jobOpenPK, Time(j.CreatedAt)+"#"+j.ID
 	}
+	it.Recorded = 0 // counted in the COUNT item
 	return it
 }
 
@@ -71,18 +76,46 @@ func (tx *Tx) Job(j bulk.Job) *Tx {
 	return tx.Put("job", newJobItem(j), NotExists)
 }
 
-// GetJob implements bulk.Store.
+// GetJob implements bulk.Store: the job and its count, one Query.
 func (s *Jobs) GetJob(ctx context.Context, id string) (bulk.Job, error) {
-	var it jobItem
-	if err := s.t.Get(ctx, "job "+id, jobKey(id), true, &it); err != nil {
+	items, err := s.t.All(ctx, "get job "+id, Query{PK: JoinKey("JOB", id), Consistent: true})
+	if err != nil {
 		return bulk.Job{}, err
 	}
-	return it.job(), nil
+	var job *bulk.Job
+	count := 0
+	for _, av := range items {
+		var it jobItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return bulk.Job{}, fmt.Errorf("unmarshal job %s: %w", id, err)
+		}
+		switch it.SK {
+		case jobSK:
+			j := it.job()
+			job = &j
+		case jobCountSK:
+			count = it.Recorded
+		}
+	}
+	if job == nil {
+		return bulk.Job{}, apperr.Wrap(apperr.NotFound, "", fmt.Errorf("job %s: not found", id))
+	}
+	job.Recorded = count
+	return *job, nil
 }
 
-// SaveJob implements bulk.Store: the whole item is written back (a done job
-// leaves the open index) if its cursor is still prevCursor.
-func (s *Jobs) SaveJob(ctx context.Context, j bulk.Job, prevCursor string) error {
+// SaveJob implements bulk.Store: the count is added to, then the job item
+// written back (a done job leaves the open index) if its cursor is still
+// prevCursor.
+func (s *Jobs) SaveJob(ctx context.Context, j bulk.Job, prevCursor string, recorded int) error {
+	if recorded > 0 {
+		if err := s.t.Update(ctx, "job count "+j.ID, Key(JoinKey("JOB", j.ID), jobCountSK),
+			"ADD recorded :n SET expiresAt = :exp", Cond{Values: map[string]types.AttributeValue{
+				":n": N(int64(recorded)), ":exp": N(Expiry(j.CreatedAt.Add(bulk.Retention))),
+			}}); err != nil {
+			return err
+		}
+	}
 	err := s.t.Put(ctx, "job "+j.ID, newJobItem(j), Cond{
 		Expr:   "attribute_exists(PK) AND #cursor = :prev",
 		Names:  map[string]string{"#cursor": "cursor"},
