@@ -27,6 +27,7 @@ FUNCTIONS := \
 	EventsFunction:events \
 	AdminEventsFunction:adminevents \
 	EventRemindersFunction:eventreminders \
+	NotifierFunction:notifier \
 	CallsFunction:calls \
 	CandidaciesFunction:candidacies \
 	DocumentCheckFunction:documentcheck \
@@ -66,7 +67,7 @@ build-AdminObservationsFunction:
 build-OutboxSweeperFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/outboxsweeper
 
-.PHONY: build-EventsFunction build-AdminEventsFunction build-EventRemindersFunction
+.PHONY: build-EventsFunction build-AdminEventsFunction build-EventRemindersFunction build-NotifierFunction
 
 build-EventsFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/events
@@ -76,6 +77,9 @@ build-AdminEventsFunction:
 
 build-EventRemindersFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/eventreminders
+
+build-NotifierFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/notifier
 
 .PHONY: build-CallsFunction build-CandidaciesFunction build-DocumentCheckFunction build-AdminCallsFunction
 

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"espaceosc/functions/adminevents/handler"
+	"espaceosc/shared/asyncinvoke"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/eventsdb"
@@ -18,12 +19,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
 func main() {
-	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION", "DOSSIER_BUCKET")
+	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION", "NOTIFIER_FUNCTION", "DOSSIER_BUCKET")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
 	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
@@ -32,6 +34,7 @@ func main() {
 	svc := events.NewService(events.Config{
 		Store: eventsdb.New(table), Mailer: mailer, Files: filestore.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"]), Log: log,
 		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+		Jobs: table.Jobs(), Starter: asyncinvoke.New(awslambda.NewFromConfig(cfg), env["NOTIFIER_FUNCTION"]),
 	})
 	lambda.Start(handler.New(svc, log).Serve)
 }

@@ -1,12 +1,13 @@
-// Command eventreminders is EventRemindersFunction: every 15 minutes it emails
-// each confirmed registrant of the events whose reminder time has come one
-// reminder (exactly once, even if it runs twice).
+// Command eventreminders is EventRemindersFunction: every 15 minutes it
+// starts, for each event whose reminder time has come, the notifier's job
+// that reminds each confirmed registrant once (even if it runs twice).
 package main
 
 import (
 	"context"
 
 	"espaceosc/functions/eventreminders/handler"
+	"espaceosc/shared/asyncinvoke"
 	"espaceosc/shared/awsenv"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/eventsdb"
@@ -17,11 +18,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
 func main() {
-	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION")
+	env := awsenv.Require("TABLE_NAME", "SENDER_EMAIL", "PORTAL_ORIGIN", "NOTICE_VERSION", "NOTIFIER_FUNCTION")
 	cfg := awsenv.Load(context.Background())
 	log := httpapi.NewLogger(nil)
 	table := ddbstore.New(dynamodb.NewFromConfig(cfg), env["TABLE_NAME"])
@@ -29,6 +31,7 @@ func main() {
 	svc := events.NewService(events.Config{
 		Store: eventsdb.New(table), Mailer: mailer, Log: log,
 		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+		Jobs: table.Jobs(), Starter: asyncinvoke.New(awslambda.NewFromConfig(cfg), env["NOTIFIER_FUNCTION"]),
 	})
 	lambda.Start(handler.New(svc, log))
 }

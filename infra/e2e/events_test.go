@@ -262,11 +262,18 @@ func TestEventsEndToEnd(t *testing.T) {
 		t.Errorf("a again = %+v", again)
 	}
 
-	// Reminders: the schedule runs twice, each confirmed registrant gets one.
+	// Reminders: the schedule runs twice; the notifier's job gives each
+	// confirmed registrant one.
 	for range 2 {
 		if _, err := lc.RunSchedule(t.Context(), "EventReminders"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, addr := range []string{b, c} {
+		waitFor(t, "the reminder to "+addr, 30*time.Second, func() bool { return len(mailOf(addr, "Rappel")) >= 1 })
+	}
+	if _, err := lc.RunSchedule(t.Context(), "NotifierSweep"); err != nil {
+		t.Fatal(err)
 	}
 	for _, addr := range []string{b, c} {
 		if n := len(mailOf(addr, "Rappel")); n != 1 {
@@ -327,12 +334,30 @@ func TestEventsEndToEnd(t *testing.T) {
 	// The admin cancels the event: everyone still registered gets an .ics CANCEL, once.
 	r = do(t, call{method: "POST", path: "/api/admin/events/" + id + "/cancel", token: admin})
 	expectStatus(t, r, http.StatusOK)
-	var cres struct{ Notified int }
+	var cres struct {
+		Notification struct {
+			ID         string
+			Recipients int
+		}
+	}
 	r.json(t, &cres)
-	if cres.Notified != 4 {
-		t.Errorf("notified = %d, want 4 (b, c, d, a again)", cres.Notified)
+	if cres.Notification.Recipients != 4 || cres.Notification.ID == "" {
+		t.Errorf("notification = %+v, want 4 recipients (b, c, d, a again)", cres.Notification)
 	}
 	expectStatus(t, do(t, call{method: "POST", path: "/api/admin/events/" + id + "/cancel", token: admin}), http.StatusOK)
+	// The notifier tells them in the background.
+	var progress struct {
+		Recorded int
+		Done     bool
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !progress.Done && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		do(t, call{method: "GET", path: "/api/admin/notifications/" + cres.Notification.ID, token: admin}).json(t, &progress)
+	}
+	if !progress.Done || progress.Recorded != 4 {
+		t.Fatalf("notification progress = %+v, want done with 4", progress)
+	}
 	for _, addr := range []string{b, c, d} {
 		msgs := mailOf(addr, "Événement annulé")
 		if len(msgs) != 1 {
@@ -680,5 +705,13 @@ func TestEventsCapacityRaise(t *testing.T) {
 	}
 	if got := adminEvent(t, id)["capacity"]; got != 3.0 {
 		t.Errorf("capacity after the refused change = %v, want 3", got)
+	}
+}
+
+// waitFor polls cond until it holds, or fails the test after d.
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	if !eventuallyTrue(d, cond) {
+		t.Fatalf("%s: still not after %s", what, d)
 	}
 }

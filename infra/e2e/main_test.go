@@ -17,6 +17,11 @@ import (
 
 	"espaceosc/infra/local/cloud"
 	"espaceosc/infra/seed"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 var lc *cloud.Cloud
@@ -214,4 +219,23 @@ func setFault(t *testing.T, service, mode string) {
 	t.Cleanup(func() {
 		_ = lc.SetFault(service, "none")
 	})
+}
+
+// operatorConfig is an SDK configuration for the local cloud's services with
+// the account operator's credentials (allowed everything), for tests that
+// look at the table or the bucket directly.
+func operatorConfig(c *cloud.Cloud) aws.Config {
+	ak, sk := c.OperatorCredentials()
+	return aws.Config{Region: cloud.Region, Credentials: credentials.NewStaticCredentialsProvider(ak, sk, ""), RetryMaxAttempts: 1}
+}
+
+func operatorS3(c *cloud.Cloud) *s3.Client {
+	return s3.NewFromConfig(operatorConfig(c), func(o *s3.Options) {
+		o.BaseEndpoint = aws.String(c.Endpoints()["s3"])
+		o.UsePathStyle = true
+	})
+}
+
+func operatorDynamo(c *cloud.Cloud) *dynamodb.Client {
+	return dynamodb.NewFromConfig(operatorConfig(c), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(c.Endpoints()["dynamodb"]) })
 }

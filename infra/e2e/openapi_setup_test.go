@@ -19,6 +19,8 @@ import (
 //	                            assigned to the evaluator eval-example
 //	x-example-setup: decided    the same, the candidacy selected
 //	x-example-setup: published  the same, the results published
+//	x-example-setup: cancelled-event  an event with a registrant, cancelled:
+//	                            {id} is its notification's id
 //	x-example-role: evaluator   send eval-example's token, not an administrator's
 //
 // Each such operation gets its own call and candidacy, so that examples do
@@ -46,6 +48,10 @@ func exampleFor(t *testing.T, c *cloud.Cloud, op *openapi3.Operation, path strin
 		return ex
 	}
 	exampleSeq++
+	if setup == "cancelled-event" {
+		ex.id = cancelledEventExample(t, c, exampleSeq)
+		return ex
+	}
 	callID, candID := evaluationExample(t, c, setup, exampleSeq)
 	ex.id = callID
 	if strings.Contains(path, "/candidacies/{id}") {
@@ -80,4 +86,20 @@ func evaluationExample(t *testing.T, c *cloud.Cloud, setup string, n int) (callI
 	r = doOn(t, c, call{method: "POST", path: "/api/admin/calls/" + callID + "/results", token: admin})
 	expectStatus(t, r, http.StatusOK)
 	return callID, s.id
+}
+
+// cancelledEventExample publishes an event on c, registers someone and
+// cancels it; it returns the cancellation's notification id.
+func cancelledEventExample(t *testing.T, c *cloud.Cloud, n int) string {
+	t.Helper()
+	admin := tokenFor(t, c, "admin", "")
+	id := fmt.Sprintf("example-cancelled-%d", n)
+	expectStatus(t, doOn(t, c, call{method: "POST", path: "/api/admin/events", body: eventBody(id, 10, 5, 72*time.Hour), token: admin}), http.StatusCreated)
+	expectStatus(t, doOn(t, c, call{method: "POST", path: "/api/admin/events/" + id + "/publish", token: admin}), http.StatusOK)
+	expectStatus(t, doOn(t, c, call{method: "POST", path: "/api/events/" + id + "/registrations", body: registration(fmt.Sprintf("example-cancel-%d@example.org", n), "fr")}), http.StatusCreated)
+	r := doOn(t, c, call{method: "POST", path: "/api/admin/events/" + id + "/cancel", token: admin})
+	expectStatus(t, r, http.StatusOK)
+	var res struct{ Notification struct{ ID string } }
+	r.json(t, &res)
+	return res.Notification.ID
 }

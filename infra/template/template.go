@@ -18,6 +18,8 @@ import (
 // Template is the parsed subset of a SAM template the project relies on.
 type Template struct {
 	Parameters map[string]Parameter
+	// Conditions are the Conditions section's expressions, unresolved.
+	Conditions map[string]Value
 	Functions  []Function // document order
 	API        API
 	Tables     []Table
@@ -75,6 +77,12 @@ type Function struct {
 	Schedules   []Schedule
 	S3Events    []S3Event
 	BuildMethod string
+	// Name is the FunctionName property (zero when the stack names it).
+	Name Value
+	// Policies are the inline statements of the function's role; PolicyTemplates
+	// names the SAM policy templates and managed policies it also lists.
+	Policies        []Statement
+	PolicyTemplates []string
 }
 
 // Route is one HttpApi event of a function.
@@ -159,6 +167,7 @@ func Parse(data []byte) (*Template, error) {
 	}
 	root := doc.Content[0]
 	t := &Template{
+		Conditions:    map[string]Value{},
 		Parameters:    map[string]Parameter{},
 		Globals:       map[string]Value{},
 		ResourceTypes: map[string]string{},
@@ -170,6 +179,9 @@ func Parse(data []byte) (*Template, error) {
 			Default:       str(p[1], "Default"),
 			AllowedValues: scalars(get(p[1], "AllowedValues")),
 		}
+	}
+	for _, p := range pairs(get(root, "Conditions")) {
+		t.Conditions[p[0].Value] = valueOf(p[1])
 	}
 	globalFn := get(root, "Globals", "Function")
 	for _, p := range pairs(get(globalFn, "Environment", "Variables")) {
@@ -307,6 +319,12 @@ func (t *Template) parseFunction(id string, res, globalFn *yaml.Node) (Function,
 	}
 	for _, p := range pairs(get(props, "Environment", "Variables")) {
 		fn.Env[p[0].Value] = valueOf(p[1])
+	}
+	if n := get(props, "FunctionName"); n != nil {
+		fn.Name = valueOf(n)
+	}
+	if fn.Policies, fn.PolicyTemplates, err = parsePolicies(get(props, "Policies")); err != nil {
+		return fn, fmt.Errorf("function %s: %w", id, err)
 	}
 	for _, p := range pairs(get(props, "Events")) {
 		name, ev := p[0].Value, p[1]

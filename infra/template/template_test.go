@@ -3,6 +3,8 @@ package template
 import (
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -247,3 +249,48 @@ type fakeTB struct {
 
 func (f *fakeTB) Errorf(string, ...any) { f.errors++ }
 func (f *fakeTB) Helper()               {}
+
+func TestResolveConditionsAndListIntrinsics(t *testing.T) {
+	tpl, err := Parse([]byte(`
+Parameters:
+  DomainName: {Type: String, Default: ""}
+  SenderEmail: {Type: String, Default: no-reply@osc.example.ma}
+Conditions:
+  HasDomain: !Not [!Equals [!Ref DomainName, ""]]
+  Both: !And [!Condition HasDomain, !Equals [!Ref SenderEmail, x]]
+Globals:
+  Function:
+    Environment:
+      Variables:
+        ORIGIN: !If [HasDomain, !Sub "https://${DomainName}", http://localhost:8080]
+        SENDER_DOMAIN: !Select [1, !Split ["@", !Ref SenderEmail]]
+        HOSTS: !Join [",", [a, !Ref DomainName, b]]
+        BOTH: !If [Both, "yes", "no"]
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]string{"DomainName": "", "SenderEmail": "no-reply@osc.example.ma"}
+	var ref func(string) (string, bool)
+	ref = func(name string) (string, bool) {
+		if c, ok := strings.CutPrefix(name, ConditionPrefix); ok {
+			holds, err := tpl.Conditions[c].Condition(ref)
+			return strconv.FormatBool(holds), err == nil
+		}
+		v, ok := params[name]
+		return v, ok
+	}
+	want := map[string]string{"ORIGIN": "http://localhost:8080", "SENDER_DOMAIN": "osc.example.ma", "HOSTS": "a,,b", "BOTH": "no"}
+	for k, w := range want {
+		if got, err := tpl.Globals[k].Resolve(ref); err != nil || got != w {
+			t.Errorf("%s = %q, %v; want %q", k, got, err, w)
+		}
+	}
+	params["DomainName"] = "osc.example.ma"
+	if got, _ := tpl.Globals["ORIGIN"].Resolve(ref); got != "https://osc.example.ma" {
+		t.Errorf("ORIGIN with a domain = %q", got)
+	}
+}

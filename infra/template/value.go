@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -19,9 +20,19 @@ const (
 	KindSub
 	// KindGetAtt is !GetAtt Resource.Attribute.
 	KindGetAtt
-	// KindOther is any other intrinsic (!If, !Join, ...) or a non-scalar; Resolve fails on it.
+	// KindFn is one of the other intrinsics Resolve understands: !If,
+	// !Equals, !Not, !And, !Or, !Condition, !Select, !Split, !Join (Tag names
+	// it, Args holds its arguments).
+	KindFn
+	// KindList is a YAML sequence of values (an intrinsic's list argument).
+	KindList
+	// KindOther is any other intrinsic or a non-scalar; Resolve fails on it.
 	KindOther
 )
+
+// ConditionPrefix marks a condition name passed to a resolver: ref(ConditionPrefix+"IsProd")
+// answers "true" or "false".
+const ConditionPrefix = "Condition::"
 
 // Value is an unresolved CloudFormation value: a literal or an intrinsic function.
 type Value struct {
@@ -31,8 +42,10 @@ type Value struct {
 	Literal string
 	// SubVars holds the variables map of the long form of Fn::Sub.
 	SubVars map[string]Value
-	// Tag is the intrinsic tag (e.g. "!If") for KindOther.
+	// Tag is the intrinsic tag (e.g. "!If") for KindFn and KindOther.
 	Tag string
+	// Args are the arguments of a KindFn, or the items of a KindList.
+	Args []Value
 }
 
 // Lit returns a literal Value.
@@ -49,6 +62,8 @@ func (v Value) String() string {
 		return "!Sub " + v.Literal
 	case KindGetAtt:
 		return "!GetAtt " + v.Literal
+	case KindList:
+		return "[...]"
 	default:
 		return v.Tag + " ..."
 	}
@@ -68,9 +83,168 @@ func (v Value) Resolve(ref func(name string) (string, bool)) (string, error) {
 		return s, nil
 	case KindSub:
 		return v.resolveSub(ref)
+	case KindFn:
+		return v.resolveFn(ref)
 	default:
 		return "", fmt.Errorf("resolve %s: unsupported intrinsic", v)
 	}
+}
+
+// ResolveList resolves a value that is a list (a YAML sequence, !Split, or
+// an !If choosing one).
+func (v Value) ResolveList(ref func(name string) (string, bool)) ([]string, error) {
+	switch {
+	case v.Kind == KindList:
+		out := make([]string, 0, len(v.Args))
+		for _, a := range v.Args {
+			s, err := a.Resolve(ref)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	case v.Kind == KindFn && v.Tag == "!Split" && len(v.Args) == 2:
+		delim, err := v.Args[0].Resolve(ref)
+		if err != nil {
+			return nil, err
+		}
+		src, err := v.Args[1].Resolve(ref)
+		if err != nil {
+			return nil, err
+		}
+		return strings.Split(src, delim), nil
+	case v.Kind == KindFn && v.Tag == "!If" && len(v.Args) == 3:
+		ok, err := v.Args[0].condition(ref)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return v.Args[1].ResolveList(ref)
+		}
+		return v.Args[2].ResolveList(ref)
+	}
+	s, err := v.Resolve(ref)
+	if err != nil {
+		return nil, err
+	}
+	return []string{s}, nil
+}
+
+// condition evaluates a condition: a condition name (the first argument of
+// !If, or !Condition), or !Equals, !Not, !And, !Or.
+func (v Value) condition(ref func(string) (string, bool)) (bool, error) {
+	name := ""
+	switch {
+	case v.Kind == KindLiteral:
+		name = v.Literal
+	case v.Kind == KindFn && v.Tag == "!Condition" && len(v.Args) == 1:
+		name = v.Args[0].Literal
+	}
+	if name != "" {
+		s, ok := ref(ConditionPrefix + name)
+		if !ok {
+			return false, fmt.Errorf("unknown condition %q", name)
+		}
+		return s == "true", nil
+	}
+	if v.Kind != KindFn {
+		return false, fmt.Errorf("resolve %s: not a condition", v)
+	}
+	switch v.Tag {
+	case "!Equals":
+		if len(v.Args) != 2 {
+			return false, fmt.Errorf("!Equals takes two values")
+		}
+		a, err := v.Args[0].Resolve(ref)
+		if err != nil {
+			return false, err
+		}
+		b, err := v.Args[1].Resolve(ref)
+		if err != nil {
+			return false, err
+		}
+		return a == b, nil
+	case "!Not":
+		if len(v.Args) != 1 {
+			return false, fmt.Errorf("!Not takes one condition")
+		}
+		ok, err := v.Args[0].condition(ref)
+		return !ok, err
+	case "!And", "!Or":
+		all := v.Tag == "!And"
+		for _, a := range v.Args {
+			ok, err := a.condition(ref)
+			if err != nil {
+				return false, err
+			}
+			if all && !ok {
+				return false, nil
+			}
+			if !all && ok {
+				return true, nil
+			}
+		}
+		return all, nil
+	}
+	return false, fmt.Errorf("resolve %s: not a condition", v)
+}
+
+// Condition evaluates a condition expression of the Conditions section.
+func (v Value) Condition(ref func(string) (string, bool)) (bool, error) { return v.condition(ref) }
+
+func (v Value) resolveFn(ref func(string) (string, bool)) (string, error) {
+	switch v.Tag {
+	case "!If":
+		if len(v.Args) != 3 {
+			return "", fmt.Errorf("!If takes a condition and two values")
+		}
+		ok, err := v.Args[0].condition(ref)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return v.Args[1].Resolve(ref)
+		}
+		return v.Args[2].Resolve(ref)
+	case "!Select":
+		if len(v.Args) != 2 {
+			return "", fmt.Errorf("!Select takes an index and a list")
+		}
+		is, err := v.Args[0].Resolve(ref)
+		if err != nil {
+			return "", err
+		}
+		i, err := strconv.Atoi(is)
+		if err != nil {
+			return "", fmt.Errorf("!Select index %q", is)
+		}
+		list, err := v.Args[1].ResolveList(ref)
+		if err != nil {
+			return "", err
+		}
+		if i < 0 || i >= len(list) {
+			return "", fmt.Errorf("!Select index %d out of %d", i, len(list))
+		}
+		return list[i], nil
+	case "!Join":
+		if len(v.Args) != 2 {
+			return "", fmt.Errorf("!Join takes a delimiter and a list")
+		}
+		delim, err := v.Args[0].Resolve(ref)
+		if err != nil {
+			return "", err
+		}
+		list, err := v.Args[1].ResolveList(ref)
+		if err != nil {
+			return "", err
+		}
+		return strings.Join(list, delim), nil
+	case "!Equals", "!Not", "!And", "!Or", "!Condition":
+		ok, err := v.condition(ref)
+		return strconv.FormatBool(ok), err
+	}
+	return "", fmt.Errorf("resolve %s: unsupported intrinsic", v)
 }
 
 func (v Value) resolveSub(ref func(string) (string, bool)) (string, error) {
@@ -129,11 +303,21 @@ func valueOf(n *yaml.Node) Value {
 		}
 		return Value{Kind: KindGetAtt, Literal: n.Value}
 	}
+	if fnTags[n.Tag] {
+		return fnOf(n.Tag, n)
+	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
 		return Value{Kind: KindOther, Tag: n.Tag}
 	}
 	if n.Kind == yaml.ScalarNode {
 		return Value{Kind: KindLiteral, Literal: n.Value}
+	}
+	if n.Kind == yaml.SequenceNode {
+		v := Value{Kind: KindList}
+		for _, c := range n.Content {
+			v.Args = append(v.Args, valueOf(c))
+		}
+		return v
 	}
 	if n.Kind == yaml.MappingNode && len(n.Content) == 2 {
 		key, arg := n.Content[0].Value, n.Content[1]
@@ -148,11 +332,33 @@ func valueOf(n *yaml.Node) Value {
 			}
 			return Value{Kind: KindGetAtt, Literal: arg.Value}
 		}
+		if tag := "!" + strings.TrimPrefix(key, "Fn::"); strings.HasPrefix(key, "Fn::") && fnTags[tag] {
+			return fnOf(tag, arg)
+		}
+		if key == "Condition" {
+			return Value{Kind: KindFn, Tag: "!Condition", Args: []Value{Lit(arg.Value)}}
+		}
 		if strings.HasPrefix(key, "Fn::") {
 			return Value{Kind: KindOther, Tag: "!" + strings.TrimPrefix(key, "Fn::")}
 		}
 	}
 	return Value{Kind: KindOther, Tag: n.Tag}
+}
+
+// fnTags are the intrinsics KindFn holds.
+var fnTags = map[string]bool{"!If": true, "!Equals": true, "!Not": true, "!And": true, "!Or": true, "!Condition": true, "!Select": true, "!Split": true, "!Join": true}
+
+// fnOf reads an intrinsic's arguments: a sequence, or one scalar.
+func fnOf(tag string, n *yaml.Node) Value {
+	v := Value{Kind: KindFn, Tag: tag}
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			v.Args = append(v.Args, valueOf(c))
+		}
+	} else {
+		v.Args = []Value{{Kind: KindLiteral, Literal: n.Value}}
+	}
+	return v
 }
 
 func subOf(n *yaml.Node) Value {

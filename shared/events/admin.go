@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"espaceosc/shared/bulk"
 	"fmt"
 	"time"
 
@@ -195,46 +196,38 @@ func (s *Service) Cancel(ctx context.Context, id string) (CancelResult, error) {
 		return CancelResult{}, err
 	}
 	if e.Status != Cancelled {
-		if e, err = s.change(ctx, id, func(e *Event, now time.Time) error {
-			e.Status, e.CancelledAt = Cancelled, now
-			e.Sequence++
-			return nil
-		}); err != nil {
-			return CancelResult{}, err
-		}
-	}
-	notified := 0
-	for _, st := range []RegStatus{RegConfirmed, RegWaitlisted} {
-		cursor := ""
-		for {
-			page, next, err := s.Store.ListRegistrations(ctx, e.ID, st, NotCancelNotified, 100, cursor)
-			if err != nil {
-				return CancelResult{}, fmt.Errorf("cancel event %s: list %s: %w", id, st, err)
+		var lastErr error
+		for range changeAttempts {
+			if e, err = s.getEvent(ctx, id); err != nil {
+				return CancelResult{}, err
 			}
-			for _, r := range page {
-				now := s.clock()
-				m, err := s.compose(r, KindEventCancelled, eventCancelledData{s.emailData(e, r, now, false)})
-				if err != nil {
-					return CancelResult{}, err
-				}
-				err = s.Store.MarkCancelNotified(ctx, r, now, m)
-				if apperr.Is(err, apperr.Conflict) {
-					continue // told by a concurrent call
-				}
-				if err != nil {
-					return CancelResult{}, fmt.Errorf("cancel event %s: notify %s: %w", id, r.ID, err)
-				}
-				notified++
-				s.deliver(ctx, m)
-			}
-			if next == "" {
+			if e.Status == Cancelled {
 				break
 			}
-			cursor = next
+			prev, now := e.Version, s.clock()
+			e.Status, e.CancelledAt, e.UpdatedAt, e.Version = Cancelled, now, now, prev+1
+			e.Sequence++
+			err = s.Store.UpdateEventWithJob(ctx, e, prev, bulk.New(JobCancelled, e.ID, e.Sequence, now))
+			if apperr.Is(err, apperr.Conflict) {
+				lastErr = err
+				continue
+			}
+			if err != nil {
+				return CancelResult{}, fmt.Errorf("cancel event %s: %w", id, err)
+			}
+			lastErr = nil
+			break
+		}
+		if lastErr != nil {
+			return CancelResult{}, apperr.Wrap(apperr.Conflict, "events.stale", lastErr)
 		}
 	}
-	s.Log.Info("event cancelled", "eventId", e.ID, "notified", notified)
-	return CancelResult{Event: e.Admin(), Notified: notified}, nil
+	// Cancelling again (after a timeout) starts the same job again: it goes
+	// on where it stands, and tells nobody twice.
+	job := bulk.JobID(JobCancelled, e.ID, e.Sequence)
+	s.startJob(ctx, job)
+	s.Log.Info("event cancelled", "eventId", e.ID, "jobId", job)
+	return CancelResult{Event: e.Admin(), Notification: NotificationView{ID: job, Recipients: e.Confirmed + e.Waitlisted}}, nil
 }
 
 // ListRegistrations lists an event's registrations, all or with one status.

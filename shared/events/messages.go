@@ -5,6 +5,7 @@ import "espaceosc/shared/i18n"
 func init() {
 	i18n.Register(map[string]map[i18n.Lang]string{
 		"events.not_found":                 {i18n.FR: "Cet événement est introuvable.", i18n.AR: "هذا النشاط غير موجود."},
+		"events.notification_not_found":    {i18n.FR: "Cet envoi de notifications est introuvable.", i18n.AR: "عملية الإشعار هذه غير موجودة."},
 		"events.registration_not_found":    {i18n.FR: "Cette inscription est introuvable, ou le lien est incomplet.", i18n.AR: "هذا التسجيل غير موجود، أو أن الرابط غير مكتمل."},
 		"events.not_published":             {i18n.FR: "Les inscriptions à cet événement ne sont pas ouvertes.", i18n.AR: "التسجيل في هذا النشاط غير مفتوح."},
 		"events.cancelled":                 {i18n.FR: "Cet événement est annulé.", i18n.AR: "تم إلغاء هذا النشاط."},

@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"espaceosc/shared/bulk"
 	"fmt"
 	"time"
 
@@ -11,9 +12,9 @@ import (
 // reminderHorizon is how far ahead reminders look (the largest reminder time).
 const reminderHorizon = MaxReminderHours * time.Hour
 
-// SendReminders emails each confirmed registrant of every event whose
-// reminder time has come one reminder: the mark and the email are one
-// transaction, so a second run (or two runs at once) sends nothing twice.
+// SendReminders starts, for every published event whose reminder time has
+// come, the job that reminds each confirmed registrant once (a second run,
+// or two at once, starts nothing twice: the job's ID is the event's).
 func (s *Service) SendReminders(ctx context.Context) (ReminderResult, error) {
 	var res ReminderResult
 	now := s.clock()
@@ -31,44 +32,20 @@ func (s *Service) SendReminders(ctx context.Context) (ReminderResult, error) {
 				continue
 			}
 			res.Events++
-			n, err := s.remind(ctx, e, now)
-			res.Sent += n
-			if err != nil {
-				return res, err
+			job := bulk.New(JobReminders, e.ID, 0, now)
+			err := s.Jobs.CreateJob(ctx, job)
+			switch {
+			case err == nil:
+				res.Started++
+			case apperr.Is(err, apperr.Conflict):
+				// Started by an earlier run: start it again in case it stalled.
+			default:
+				return res, fmt.Errorf("reminders of %s: %w", e.ID, err)
 			}
+			s.startJob(ctx, job.ID)
 		}
 		if next == "" {
 			return res, nil
-		}
-		cursor = next
-	}
-}
-
-func (s *Service) remind(ctx context.Context, e Event, now time.Time) (int, error) {
-	sent := 0
-	cursor := ""
-	for {
-		page, next, err := s.Store.ListRegistrations(ctx, e.ID, RegConfirmed, NotReminded, 100, cursor)
-		if err != nil {
-			return sent, fmt.Errorf("reminders of %s: %w", e.ID, err)
-		}
-		for _, r := range page {
-			m, err := s.compose(r, KindReminder, reminderData{s.emailData(e, r, now, true)})
-			if err != nil {
-				return sent, err
-			}
-			err = s.Store.MarkReminded(ctx, r, now, m)
-			if apperr.Is(err, apperr.Conflict) {
-				continue // reminded by a concurrent run, or cancelled meanwhile
-			}
-			if err != nil {
-				return sent, fmt.Errorf("remind %s: %w", r.ID, err)
-			}
-			sent++
-			s.deliver(ctx, m)
-		}
-		if next == "" {
-			return sent, nil
 		}
 		cursor = next
 	}

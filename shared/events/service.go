@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"crypto/rand"
+	"espaceosc/shared/bulk"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,6 +27,10 @@ type Config struct {
 	// RetryPolicy is how a registration that lost the race for a waitlist
 	// position tries again ("": RetryAdaptive).
 	RetryPolicy RetryPolicy
+	// Jobs and Starter record and start the fan-outs to registrants
+	// (cancellations, reminders); nil in functions that start none.
+	Jobs    Jobs
+	Starter bulk.Starter
 }
 
 // Service is the capability's logic. Its methods return the views the API

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/bulk"
+	"espaceosc/shared/bulk/bulktest"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/ddbstore/eventsdb"
@@ -32,6 +34,7 @@ type env struct {
 	store  eventsdb.Store
 	table  *ddbstore.Table
 	sender *outboxtest.Sender
+	jobs   *bulktest.Inline
 	now    time.Time
 }
 
@@ -41,10 +44,13 @@ func newEnv(t *testing.T, now time.Time) *env {
 	e := &env{sender: &outboxtest.Sender{}, now: now}
 	e.table = ddbstore.New(db, name).WithClock(func() time.Time { return e.now })
 	e.store = eventsdb.New(e.table)
+	mailer := outbox.New(e.table.Outbox(), e.sender, events.Emails, nil)
+	e.jobs = &bulktest.Inline{}
 	e.svc = events.NewService(events.Config{
-		Store: e.store, Mailer: outbox.New(e.table.Outbox(), e.sender, events.Emails, nil),
+		Store: e.store, Mailer: mailer, Jobs: e.table.Jobs(), Starter: e.jobs,
 		PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01", Now: func() time.Time { return e.now },
 	})
+	e.jobs.Runner = &bulk.Runner{Store: e.table.Jobs(), Sources: e.svc.Sources(), Mailer: mailer, Pace: bulktest.Pace(1000), Starter: e.jobs, Batch: 2}
 	return e
 }
 
@@ -164,8 +170,9 @@ func TestRegistrationLifecycle(t *testing.T) {
 	if _, err := e.svc.CheckIn(ctx, "atelier-test", events.CheckInInput{Code: got[1].Code}); !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("second check in: %v, want conflict", err)
 	}
-	// Reminders: nothing yet (72 h ahead, 48 h reminder), then once.
-	if res, err := e.svc.SendReminders(ctx); err != nil || res.Sent != 0 {
+	// Reminders: nothing yet (72 h ahead, 48 h reminder), then once each
+	// (the confirmed ones only), whatever the runs.
+	if res, err := e.svc.SendReminders(ctx); err != nil || res.Events != 0 || len(e.sender.SentOfKind(events.KindReminder)) != 0 {
 		t.Fatalf("early reminders: %+v %v", res, err)
 	}
 	e.now = now.Add(25 * time.Hour)
@@ -174,17 +181,30 @@ func TestRegistrationLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []int{2, 0}[run]; res.Sent != want {
-			t.Errorf("run %d: reminders sent %d, want %d", run, res.Sent, want)
+		if want := []int{1, 0}[run]; res.Events != 1 || res.Started != want {
+			t.Errorf("run %d: %+v, want the event's job started %d time(s)", run, res, want)
+		}
+		if n := len(e.sender.SentOfKind(events.KindReminder)); n != 2 {
+			t.Errorf("run %d: %d reminders sent in all, want 2", run, n)
 		}
 	}
-	// Cancel the event: the 3 remaining registrants are told, once.
+	// Cancel the event: the 3 remaining registrants are told, once, by the
+	// notification job it starts.
 	res, err := e.svc.Cancel(ctx, "atelier-test")
-	if err != nil || res.Notified != 3 || res.Event.Status != events.Cancelled {
+	if err != nil || res.Notification.Recipients != 3 || res.Notification.ID == "" || res.Event.Status != events.Cancelled {
 		t.Fatalf("cancel: %+v %v", res, err)
 	}
-	if res, err := e.svc.Cancel(ctx, "atelier-test"); err != nil || res.Notified != 0 {
-		t.Fatalf("cancel again: %+v %v", res, err)
+	if n := len(e.sender.SentOfKind(events.KindEventCancelled)); n != 3 {
+		t.Errorf("cancellation emails = %d, want 3", n)
+	}
+	if again, err := e.svc.Cancel(ctx, "atelier-test"); err != nil || again.Notification.ID != res.Notification.ID {
+		t.Fatalf("cancel again: %+v %v, want the same notification", again, err)
+	}
+	if n := len(e.sender.SentOfKind(events.KindEventCancelled)); n != 3 {
+		t.Errorf("cancellation emails after cancelling again = %d, want still 3", n)
+	}
+	if job, err := e.table.Jobs().GetJob(ctx, res.Notification.ID); err != nil || !job.Done || job.Recorded != 3 {
+		t.Errorf("job = %+v %v, want done with 3 recorded", job, err)
 	}
 	for _, m := range e.sender.SentOfKind(events.KindEventCancelled) {
 		if len(m.Attachments) != 1 || !strings.Contains(string(m.Attachments[0].Data), "METHOD:CANCEL") {

@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"errors"
+	"espaceosc/shared/bulk"
 	"io"
 	"time"
 
@@ -84,6 +85,10 @@ type Store interface {
 	// prevVersion, its counters still those of e and its confirmed count
 	// not above e's capacity; else apperr.Conflict.
 	UpdateEvent(ctx context.Context, e Event, prevVersion int) error
+	// UpdateEventWithJob is UpdateEvent with job (a fan-out of the change to
+	// the registrants) recorded in the same transaction; apperr.Conflict as
+	// UpdateEvent, or when the job exists already.
+	UpdateEventWithJob(ctx context.Context, e Event, prevVersion int, job bulk.Job) error
 	// ListPublishedEvents lists published and cancelled events: those
 	// starting at or after from, soonest first, or (from zero) all, latest
 	// first; the next page's cursor is "" on the last. A bad cursor is
@@ -126,14 +131,22 @@ type Store interface {
 	// on the event; apperr.Conflict if already checked in or no longer
 	// confirmed.
 	CheckIn(ctx context.Context, r Registration, at time.Time) error
-	// MarkReminded marks r reminded at `at` and records e; apperr.Conflict
-	// if r was already reminded or is no longer confirmed.
-	MarkReminded(ctx context.Context, r Registration, at time.Time, e outbox.Email) error
-	// MarkCancelNotified marks r told of the event's cancellation at `at`
-	// and records e; apperr.Conflict if it already was.
-	MarkCancelNotified(ctx context.Context, r Registration, at time.Time, e outbox.Email) error
+	// RecordNotices records each notice once: its registration's mark and
+	// its email together, a batch at a time. A notice whose mark is set
+	// already, or whose registration is no longer in the notice's status, is
+	// skipped. It returns the notices recorded.
+	RecordNotices(ctx context.Context, notices []Notice) ([]Notice, error)
 	// RecordExport records an export.
 	RecordExport(ctx context.Context, x Export) error
+}
+
+// Jobs records the fan-outs that no other write carries (reminders) and
+// reads their progress (bulk jobs of the table).
+type Jobs interface {
+	// CreateJob records a new job; apperr.Conflict if it exists.
+	CreateJob(ctx context.Context, j bulk.Job) error
+	// GetJob returns the job id, or apperr.NotFound.
+	GetJob(ctx context.Context, id string) (bulk.Job, error)
 }
 
 // Mailer composes the capability's emails and delivers them once they are

@@ -168,14 +168,21 @@ type CheckInView struct {
 
 // CancelResult is the answer to an event's cancellation.
 type CancelResult struct {
-	Event    AdminView `json:"event"`
-	Notified int       `json:"notified"` // registrants emailed by this call
+	Event        AdminView        `json:"event"`
+	Notification NotificationView `json:"notification"`
+}
+
+// NotificationView is a fan-out to an event's registrants, told
+// asynchronously (GET /api/admin/notifications/{id} follows it).
+type NotificationView struct {
+	ID         string `json:"id"`
+	Recipients int    `json:"recipients"` // registrants to tell when it started
 }
 
 // ReminderResult counts what a reminder run did.
 type ReminderResult struct {
-	Events int `json:"events"`
-	Sent   int `json:"sent"`
+	Events  int `json:"events"`  // events whose reminder time has come
+	Started int `json:"started"` // reminder jobs this run recorded
 }
 
 // manageView is what the holder of r's manage link sees of r and its event

@@ -47,6 +47,13 @@ type Email struct {
 	leased bool
 }
 
+// Unleased returns e as read from the store: its next delivery claims it
+// first (after a failed delivery released the composer's lease).
+func (e Email) Unleased() Email {
+	e.leased = false
+	return e
+}
+
 // Message is an email rendered for sending.
 type Message struct {
 	ID          string

@@ -131,3 +131,28 @@ func FailFast(o *sesv2.Options) {
 	o.RetryMaxAttempts = 1
 	o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(3 * time.Second)
 }
+
+// AccountClient is the part of the SES v2 API that reads the account.
+type AccountClient interface {
+	GetAccount(ctx context.Context, in *sesv2.GetAccountInput, opts ...func(*sesv2.Options)) (*sesv2.GetAccountOutput, error)
+}
+
+// Account is the SES account's sending limits (bulk.Pace).
+type Account struct{ client AccountClient }
+
+// NewAccount returns the account read through client.
+func NewAccount(client AccountClient) Account { return Account{client: client} }
+
+// MaxSendRate is the account's maximum number of emails per second
+// (GetAccount's SendQuota.MaxSendRate: 1 in the SES sandbox, more once
+// production access is granted).
+func (a Account) MaxSendRate(ctx context.Context) (float64, error) {
+	out, err := a.client.GetAccount(ctx, &sesv2.GetAccountInput{})
+	if err != nil {
+		return 0, classify("account", err)
+	}
+	if out.SendQuota == nil {
+		return 0, fmt.Errorf("ses account: no send quota")
+	}
+	return out.SendQuota.MaxSendRate, nil
+}

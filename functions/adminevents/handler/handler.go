@@ -69,6 +69,13 @@ func New(svc *events.Service, log *slog.Logger) *httpapi.Router {
 		}
 		return httpapi.JSON(http.StatusOK, res), nil
 	})
+	rt.Admin("GET /api/admin/notifications/{id}", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+		v, err := svc.Notification(ctx, r.Path("id"))
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusOK, v), nil
+	})
 	rt.Admin("GET /api/admin/events/{id}/registrations", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		limit, err := r.Limit(50, 200)
 		if err != nil {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"espaceosc/infra/template"
+	"espaceosc/shared/bulk"
+	"espaceosc/shared/bulk/bulktest"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/ddbstore/eventsdb"
@@ -105,6 +107,9 @@ type env struct {
 	svc    *events.Service
 	router *httpapi.Router
 	logs   *syncBuffer
+
+	started  *recordingStarter
+	notifier *bulk.Runner
 }
 
 func newEnv(t *testing.T) *env {
@@ -114,12 +119,31 @@ func newEnv(t *testing.T) *env {
 		files: &files{objects: map[string][]byte{}, names: map[string]string{}}}
 	log := httpapi.NewLogger(e.logs)
 	st := ddbstore.New(e.calls, table)
+	mailer := outbox.New(st.Outbox(), e.sender, events.Emails, log)
+	e.started = &recordingStarter{}
 	e.svc = events.NewService(events.Config{
-		Store: eventsdb.New(st), Mailer: outbox.New(st.Outbox(), e.sender, events.Emails, log), Files: e.files, Log: log,
+		Store: eventsdb.New(st), Mailer: mailer, Files: e.files, Log: log,
 		PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01",
+		Jobs: st.Jobs(), Starter: e.started,
 	})
+	// The notifier, run by the test where AWS would invoke it.
+	e.notifier = &bulk.Runner{Store: st.Jobs(), Sources: e.svc.Sources(), Mailer: mailer, Pace: bulktest.Pace(1000), Starter: e.started, Log: log, Batch: 3}
 	e.router = New(e.svc, log)
 	return e
+}
+
+// recordingStarter records the jobs a request starts (the notifier is
+// invoked asynchronously: the request does not wait for it).
+type recordingStarter struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (r *recordingStarter) Start(_ context.Context, id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ids = append(r.ids, id)
+	return nil
 }
 
 // load is testdata/name for the event id, its times set from now (starts
@@ -389,13 +413,41 @@ func TestCancelNotifiesOnce(t *testing.T) {
 	for i := range 4 {
 		e.register(t, id, i)
 	}
+	e.calls.n.Store(0)
 	res := decode[events.CancelResult](t, e.serve(t, load(t, "cancel.json", id)), 200)
-	if res.Notified != 4 || res.Event.Status != events.Cancelled || res.Event.CancelledAt == "" {
+	if res.Notification.Recipients != 4 || res.Notification.ID == "" || res.Event.Status != events.Cancelled || res.Event.CancelledAt == "" {
 		t.Errorf("cancel = %+v", res)
 	}
-	if again := decode[events.CancelResult](t, e.serve(t, load(t, "cancel.json", id)), 200); again.Notified != 0 {
-		t.Errorf("cancel again notified %d", again.Notified)
+	// The request records the change and its job and answers: it sends
+	// nothing itself, whatever the number of registrants.
+	if n := e.calls.n.Load(); n > 3 {
+		t.Errorf("cancel made %d DynamoDB calls, want at most 3", n)
 	}
+	if n := len(e.sender.SentOfKind(events.KindEventCancelled)); n != 0 {
+		t.Errorf("the request sent %d emails itself", n)
+	}
+	if len(e.started.ids) != 1 || e.started.ids[0] != res.Notification.ID {
+		t.Fatalf("started jobs = %v, want the notification's", e.started.ids)
+	}
+	progress := decode[events.NotificationProgress](t, e.serve(t, load(t, "notification.json", res.Notification.ID)), 200)
+	if progress.Done || progress.Recorded != 0 || progress.EventID != id {
+		t.Errorf("progress before the notifier ran = %+v", progress)
+	}
+	// The notifier runs the job: everyone is told.
+	if r, err := e.notifier.Run(context.Background(), res.Notification.ID); err != nil || !r.Done || r.Sent != 4 {
+		t.Fatalf("notifier run = %+v %v", r, err)
+	}
+	if again := decode[events.CancelResult](t, e.serve(t, load(t, "cancel.json", id)), 200); again.Notification.ID != res.Notification.ID {
+		t.Errorf("cancel again = %+v, want the same notification", again)
+	}
+	if r, err := e.notifier.Run(context.Background(), res.Notification.ID); err != nil || r.Recorded != 0 {
+		t.Errorf("the job run again = %+v %v, want nothing recorded", r, err)
+	}
+	progress = decode[events.NotificationProgress](t, e.serve(t, load(t, "notification.json", res.Notification.ID)), 200)
+	if !progress.Done || progress.Recorded != 4 {
+		t.Errorf("progress after = %+v, want done with 4", progress)
+	}
+	decode[httpapi.Problem](t, e.serve(t, load(t, "notification.json", "events.cancelled.inconnu.1")), 404)
 	sent := e.sender.SentOfKind(events.KindEventCancelled)
 	if len(sent) != 4 {
 		t.Fatalf("cancellation emails = %d, want 4", len(sent))

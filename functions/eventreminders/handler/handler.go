@@ -16,10 +16,10 @@ func New(svc *events.Service, log *slog.Logger) func(context.Context, lambdaeven
 	return func(ctx context.Context, _ lambdaevents.EventBridgeEvent) (events.ReminderResult, error) {
 		res, err := svc.SendReminders(ctx)
 		if err != nil {
-			log.Error("event reminders failed", "events", res.Events, "sent", res.Sent, "error", err.Error())
+			log.Error("event reminders failed", "events", res.Events, "started", res.Started, "error", err.Error())
 			return res, err
 		}
-		log.Info("event reminders sent", "events", res.Events, "sent", res.Sent)
+		log.Info("event reminders sent", "events", res.Events, "started", res.Started)
 		return res, nil
 	}
 }

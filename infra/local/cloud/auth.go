@@ -145,6 +145,9 @@ func (a *authority) jwks() []byte {
 
 var errUnauthorized = errors.New("unauthorized")
 
+// errNoToken is an unauthorized request that sent no token at all.
+var errNoToken = fmt.Errorf("%w: no token", errUnauthorized)
+
 // authorize validates the bearer token of headers (lower-cased) for the named
 // authorizer and returns its claims rendered as API Gateway renders them.
 func (a *authority) authorize(name string, headers map[string]string) (map[string]string, []string, error) {
@@ -157,7 +160,7 @@ func (a *authority) authorize(name string, headers map[string]string) (map[strin
 		raw = strings.TrimSpace(raw[7:])
 	}
 	if raw == "" {
-		return nil, nil, fmt.Errorf("%w: no token", errUnauthorized)
+		return nil, nil, errNoToken
 	}
 	parser := jwt.NewParser(
 		jwt.WithValidMethods([]string{"RS256"}),

@@ -10,11 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -84,6 +84,9 @@ type Cloud struct {
 	s3        *s3Service
 	ses       *sesService
 	schedules *scheduler
+	lambda    *lambdaAPI
+	iam       *iam
+	operator  *principal
 	runtimeIP string
 
 	closeOnce sync.Mutex
@@ -210,6 +213,13 @@ func (c *Cloud) start(ctx context.Context) error {
 	c.names = c.localNames()
 	c.aliases = bucketAliases(c.tpl, c.names)
 	addEndpointAliases(c.aliases, c.s3.url)
+	c.iam = newIAM()
+	c.operator = c.iam.addOperator()
+	c.dynamo.iam, c.s3.iam, c.ses.iam = c.iam, c.iam, c.iam
+	c.lambda = &lambdaAPI{iam: c.iam, byArn: c.functionByName, run: c.runFunction, pause: time.Second}
+	if err := startLambdaAPI(c.lambda); err != nil {
+		return err
+	}
 	for _, t := range c.tpl.Tables {
 		if err := c.dynamo.ensureTable(t, c.names[t.LogicalID]); err != nil {
 			return err
@@ -245,7 +255,14 @@ func (c *Cloud) start(ctx context.Context) error {
 	}
 	c.BuildTime = time.Since(began)
 	for _, f := range present {
-		env, err := c.functionEnv(f)
+		p, err := c.iam.addFunction(f, c.resolve, c.localName)
+		if err != nil {
+			return err
+		}
+		if len(p.templates) > 0 {
+			fmt.Fprintf(c.cfg.Out, "  %s: policies %v are not evaluated locally and grant nothing: list explicit statements\n", f.LogicalID, p.templates)
+		}
+		env, err := c.functionEnv(f, p)
 		if err != nil {
 			return err
 		}
@@ -312,6 +329,15 @@ func (c *Cloud) localNames() map[string]string {
 		}
 		return s
 	}
+	// A function named by the template is known by that name (its Ref).
+	for _, f := range c.tpl.Functions {
+		if f.Name.Kind == template.KindLiteral && f.Name.Literal == "" {
+			continue
+		}
+		if name, err := f.Name.Resolve(func(k string) (string, bool) { v, ok := n[k]; return v, ok }); err == nil && name != "" {
+			n[f.LogicalID] = name
+		}
+	}
 	for _, t := range c.tpl.Tables {
 		n[t.LogicalID] = localName(t.TableName, t.LogicalID)
 		n[t.LogicalID+".Arn"] = "arn:aws:dynamodb:" + Region + ":" + AccountID + ":table/" + n[t.LogicalID]
@@ -324,24 +350,48 @@ func (c *Cloud) localNames() map[string]string {
 }
 
 func (c *Cloud) resolve(name string) (string, bool) {
+	if cond, ok := strings.CutPrefix(name, template.ConditionPrefix); ok {
+		expr, found := c.tpl.Conditions[cond]
+		if !found {
+			return "", false
+		}
+		holds, err := expr.Condition(c.resolve)
+		if err != nil {
+			return "", false
+		}
+		return strconv.FormatBool(holds), true
+	}
 	v, ok := c.names[name]
 	return v, ok
 }
 
-func (c *Cloud) functionEnv(f template.Function) ([]string, error) {
+// localName rewrites the deployed bucket names that s contains (as a
+// policy's ARN spells them with !Sub) to the local ones.
+func (c *Cloud) localName(s string) string {
+	for deployed, local := range c.aliases {
+		if !strings.HasPrefix(deployed, "https://") {
+			s = strings.ReplaceAll(s, deployed, local)
+		}
+	}
+	return s
+}
+
+func (c *Cloud) functionEnv(f template.Function, p *principal) ([]string, error) {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"TZ=:UTC",
 		"LANG=en_US.UTF-8",
 		"AWS_REGION=" + Region,
 		"AWS_DEFAULT_REGION=" + Region,
-		"AWS_ACCESS_KEY_ID=LOCALACCESSKEY",
-		"AWS_SECRET_ACCESS_KEY=local-secret-key",
-		"AWS_SESSION_TOKEN=local-session-token",
+		// The function's own role session: the local services find its
+		// policy statements by this key.
+		"AWS_ACCESS_KEY_ID=" + p.accessKey,
+		"AWS_SECRET_ACCESS_KEY=" + p.secretKey,
+		"AWS_SESSION_TOKEN=" + p.sessionToken,
 		"AWS_CONFIG_FILE=" + os.DevNull,
 		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
 		"AWS_EC2_METADATA_DISABLED=true",
-		"AWS_LAMBDA_FUNCTION_NAME=" + f.LogicalID,
+		"AWS_LAMBDA_FUNCTION_NAME=" + c.functionName(f.LogicalID),
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		fmt.Sprintf("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%d", f.MemorySize),
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + f.LogicalID,
@@ -351,6 +401,7 @@ func (c *Cloud) functionEnv(f template.Function) ([]string, error) {
 		"AWS_ENDPOINT_URL_DYNAMODB=" + c.dynamo.url,
 		"AWS_ENDPOINT_URL_S3=" + c.s3.url,
 		"AWS_ENDPOINT_URL_SESV2=" + c.ses.url,
+		"AWS_ENDPOINT_URL_LAMBDA=" + c.lambda.url,
 		"S3_USE_PATH_STYLE=true",
 	}
 	for k, v := range f.Env {
@@ -430,6 +481,13 @@ func (c *Cloud) Endpoints() map[string]string {
 	return map[string]string{"dynamodb": c.dynamo.url, "s3": c.s3.url, "sesv2": c.ses.url}
 }
 
+// OperatorCredentials are an access key and secret that every local service
+// accepts for anything (the account's administrator): for tests and tools
+// that read or write the services directly rather than as a function.
+func (c *Cloud) OperatorCredentials() (accessKey, secretKey string) {
+	return c.operator.accessKey, c.operator.secretKey
+}
+
 // Mail returns every message of the local mailbox, in send order.
 func (c *Cloud) Mail() []Message { return c.ses.box.list("") }
 
@@ -462,21 +520,49 @@ func (c *Cloud) RunSchedule(ctx context.Context, name string) ([]byte, error) {
 	return c.schedules.run(ctx, name)
 }
 
+// invokeAsync runs an asynchronous invocation (S3 events), with Lambda's
+// retries and a recorded failure after them.
 func (c *Cloud) invokeAsync(logicalID string, payload []byte) {
-	fn, ok := c.functions[logicalID]
-	if !ok || fn == nil {
+	if _, ok := c.functions[logicalID]; !ok {
 		return
 	}
-	go func() {
-		res, err := fn.invoke(context.Background(), payload)
-		if err == nil && res.err != nil {
-			err = res.err
-		}
-		if err != nil {
-			log.Printf("async invoke %s: %v", logicalID, err)
-		}
-	}()
+	c.lambda.async(logicalID, payload)
 }
+
+// runFunction runs one invocation of a built function.
+func (c *Cloud) runFunction(ctx context.Context, logicalID string, payload []byte) (result, error) {
+	fn, ok := c.functions[logicalID]
+	if !ok || fn == nil {
+		return result{}, fmt.Errorf("function %s is not built", logicalID)
+	}
+	return fn.invoke(ctx, payload)
+}
+
+// functionName is the deployed name of the function id: its FunctionName,
+// else its logical ID.
+func (c *Cloud) functionName(id string) string {
+	if n, ok := c.names[id]; ok && n != strings.ToLower(id)+"-local" {
+		return n
+	}
+	return id
+}
+
+// functionByName finds a function by its name (as !Ref gives it), its ARN
+// or its logical ID.
+func (c *Cloud) functionByName(name string) (string, bool) {
+	if i := strings.LastIndex(name, ":function:"); i >= 0 {
+		name = name[i+len(":function:"):]
+	}
+	for id := range c.functions {
+		if name == id || name == c.names[id] {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// Failures lists the asynchronous invocations that failed every attempt.
+func (c *Cloud) Failures() []Failure { return c.lambda.listFailures() }
 
 // Close stops the schedules, the gateway, every function process and service, and
 // flushes the DynamoDB snapshot and the mailbox.
@@ -509,6 +595,9 @@ func (c *Cloud) Close() error {
 	}
 	if c.ses != nil {
 		errs = append(errs, c.ses.close())
+	}
+	if c.lambda != nil {
+		c.lambda.close()
 	}
 	return errors.Join(errs...)
 }

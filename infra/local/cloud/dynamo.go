@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -35,6 +37,10 @@ type dynamo struct {
 	path   string // snapshot file
 	delay  time.Duration
 	tables []dynamoTable
+
+	// iam checks every request's signature and the caller's role (nil: no
+	// checks, for the cloud's own tests of minidyn).
+	iam *iam
 
 	mu      sync.Mutex
 	fault   string
@@ -74,6 +80,11 @@ func (d *dynamo) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	d.mu.Unlock()
 	op := r.Header.Get("X-Amz-Target")
 	op = op[strings.LastIndex(op, ".")+1:]
+	if d.iam != nil {
+		if !d.authorize(w, r, op) {
+			return
+		}
+	}
 	// Faults are answered here rather than through minidyn's EmulateFailure so that the
 	// snapshot and TTL sweep, which call minidyn directly, keep working.
 	switch fault {
@@ -84,18 +95,113 @@ func (d *dynamo) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeDynamoError(w, http.StatusInternalServerError, "InternalServerError", "Internal server error")
 		return
 	}
-	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	// DynamoDB signs every response body with a CRC32 (X-Amz-Crc32), which
+	// the SDK checks: buffer minidyn's answer to add it.
+	rec := httptest.NewRecorder()
 	d.mini.ServeHTTP(rec, r)
-	if dynamoWrites[op] && rec.status < 300 {
+	for k, vs := range rec.Header() {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(rec.Body.Bytes())), 10))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+	if dynamoWrites[op] && rec.Code < 300 {
 		d.scheduleSnapshot()
 	}
 }
 
 func writeDynamoError(w http.ResponseWriter, status int, typ, msg string) {
+	body := fmt.Sprintf(`{"__type":"com.amazonaws.dynamodb.v20120810#%s","message":%q}`, typ, msg)
+	if strings.HasSuffix(typ, "AccessDeniedException") || typ == "UnrecognizedClientException" || typ == "InvalidSignatureException" ||
+		typ == "MissingAuthenticationTokenException" || typ == "IncompleteSignatureException" {
+		body = fmt.Sprintf(`{"__type":"com.amazon.coral.service#%s","Message":%q}`, typ, msg)
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	w.Header().Set("X-Amzn-Requestid", newID())
+	w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(body))), 10))
 	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, `{"__type":"com.amazonaws.dynamodb.v20120810#%s","message":%q}`, typ, msg)
+	_, _ = io.WriteString(w, body)
+}
+
+// authorize checks the request's signature and the caller's role for op;
+// on refusal it writes DynamoDB's error and returns false.
+func (d *dynamo) authorize(w http.ResponseWriter, r *http.Request, op string) bool {
+	p, _, err := d.iam.authenticate(r, "dynamodb")
+	if err != nil {
+		ae := err.(*authError)
+		code := map[string]string{
+			"MissingAuthenticationToken": "MissingAuthenticationTokenException",
+			"IncompleteSignature":        "IncompleteSignatureException",
+			"InvalidClientTokenId":       "UnrecognizedClientException",
+			"SignatureDoesNotMatch":      "InvalidSignatureException",
+			"RequestTimeTooSkewed":       "InvalidSignatureException",
+		}[ae.code]
+		if code == "" {
+			code = "UnrecognizedClientException"
+		}
+		writeDynamoError(w, http.StatusBadRequest, code, ae.message)
+		return false
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeDynamoError(w, http.StatusBadRequest, "SerializationException", "unreadable body")
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	reqs, err := dynamoActions(op, body)
+	if err != nil {
+		writeDynamoError(w, http.StatusBadRequest, "SerializationException", err.Error())
+		return false
+	}
+	if denied := p.authorize(reqs...); denied != nil {
+		writeDynamoError(w, http.StatusBadRequest, "AccessDeniedException", p.deniedMessage(denied))
+		return false
+	}
+	return true
+}
+
+// dynamoActions lists the IAM actions a DynamoDB call needs: its own on its
+// table (or index), and for a transaction or a batch, each item's.
+func dynamoActions(op string, body []byte) ([]iamRequest, error) {
+	var in struct {
+		TableName     string
+		IndexName     string
+		RequestItems  map[string]json.RawMessage
+		TransactItems []map[string]struct{ TableName string }
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, fmt.Errorf("invalid request body")
+	}
+	arn := func(table string) string {
+		return "arn:aws:dynamodb:" + Region + ":" + AccountID + ":table/" + table
+	}
+	var reqs []iamRequest
+	switch op {
+	case "TransactWriteItems", "TransactGetItems":
+		for _, item := range in.TransactItems {
+			for kind, target := range item {
+				action := map[string]string{"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}[kind]
+				if action == "" {
+					return nil, fmt.Errorf("unknown transaction item %q", kind)
+				}
+				reqs = append(reqs, iamRequest{action: "dynamodb:" + action, resource: arn(target.TableName)})
+			}
+		}
+	case "BatchGetItem", "BatchWriteItem":
+		for table := range in.RequestItems {
+			reqs = append(reqs, iamRequest{action: "dynamodb:" + op, resource: arn(table)})
+		}
+	default:
+		res := arn(in.TableName)
+		if in.IndexName != "" {
+			res += "/index/" + in.IndexName
+		}
+		if in.TableName == "" {
+			res = "*"
+		}
+		reqs = append(reqs, iamRequest{action: "dynamodb:" + op, resource: res})
+	}
+	return reqs, nil
 }
 
 type statusRecorder struct {

@@ -231,6 +231,13 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !rt.def.Public {
 		claims, scopes, err := g.auth.authorize(rt.def.Authorizer, ev.Headers)
 		if err != nil {
+			// As API Gateway's JWT authorizer: the scheme alone without a
+			// token, an invalid_token error with a refused one.
+			challenge := `Bearer error="invalid_token"`
+			if errors.Is(err, errNoToken) {
+				challenge = "Bearer"
+			}
+			w.Header().Set("WWW-Authenticate", challenge)
 			writeMessage(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}

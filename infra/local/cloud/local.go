@@ -33,6 +33,19 @@ func (c *Cloud) handler() http.Handler {
 	local.HandleFunc("POST /_local/faults", c.handleFaults)
 	local.HandleFunc("POST /_local/schedules/{name}", c.handleSchedule)
 	local.HandleFunc("GET /_local/functions", c.handleFunctions)
+	local.HandleFunc("GET /_local/failures", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(c.lambda.listFailures())
+	})
+	local.HandleFunc("POST /_local/failures/{id}/replay", func(w http.ResponseWriter, r *http.Request) {
+		f, ok := c.lambda.takeFailure(r.PathValue("id"))
+		if !ok {
+			writeMessage(w, http.StatusNotFound, "Not Found")
+			return
+		}
+		c.lambda.async(f.Function, f.Payload)
+		w.WriteHeader(http.StatusAccepted)
+	})
 	local.HandleFunc("/_local/", func(w http.ResponseWriter, _ *http.Request) {
 		writeMessage(w, http.StatusNotFound, "Not Found")
 	})
@@ -56,9 +69,21 @@ func (c *Cloud) handleToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Cloud) handleFaults(w http.ResponseWriter, r *http.Request) {
-	var in struct{ Service, Mode string }
+	var in struct {
+		Service, Mode string
+		Rate          float64
+	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
-		http.Error(w, "body must be JSON {\"service\":\"dynamodb|ses\",\"mode\":\"fail|throttle|none\"}", http.StatusBadRequest)
+		http.Error(w, "body must be JSON {\"service\":\"dynamodb|ses\",\"mode\":\"fail|throttle|none\"} or {\"service\":\"ses\",\"mode\":\"rate\",\"rate\":N}", http.StatusBadRequest)
+		return
+	}
+	if in.Mode == "rate" {
+		if in.Service != "ses" || in.Rate <= 0 {
+			http.Error(w, "mode rate takes service ses and a rate > 0 (emails per second)", http.StatusBadRequest)
+			return
+		}
+		c.ses.setRate(in.Rate)
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	if err := c.SetFault(in.Service, in.Mode); err != nil {

@@ -89,26 +89,28 @@ func token(t *testing.T, role string) string {
 	return tok
 }
 
-// awsConfig is an SDK configuration for the local services, without retries so
-// that tests see the first error as is.
-func awsConfig() aws.Config {
+// awsConfig is an SDK configuration for the local services with the
+// operator's credentials, without retries so that tests see the first error
+// as is.
+func awsConfig(c *Cloud) aws.Config {
+	ak, sk := c.OperatorCredentials()
 	return aws.Config{
 		Region:           Region,
-		Credentials:      credentials.NewStaticCredentialsProvider("LOCAL", "local-secret", ""),
+		Credentials:      credentials.NewStaticCredentialsProvider(ak, sk, ""),
 		RetryMaxAttempts: 1,
 	}
 }
 
 func ddbClient(c *Cloud) *dynamodb.Client {
-	return dynamodb.NewFromConfig(awsConfig(), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(c.dynamo.url) })
+	return dynamodb.NewFromConfig(awsConfig(c), func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(c.dynamo.url) })
 }
 
 func sesClient(c *Cloud) *sesv2.Client {
-	return sesv2.NewFromConfig(awsConfig(), func(o *sesv2.Options) { o.BaseEndpoint = aws.String(c.ses.url) })
+	return sesv2.NewFromConfig(awsConfig(c), func(o *sesv2.Options) { o.BaseEndpoint = aws.String(c.ses.url) })
 }
 
 func s3Client(c *Cloud) *s3.Client {
-	return s3.NewFromConfig(awsConfig(), func(o *s3.Options) {
+	return s3.NewFromConfig(awsConfig(c), func(o *s3.Options) {
 		o.BaseEndpoint = aws.String(c.s3.url)
 		o.UsePathStyle = true
 	})

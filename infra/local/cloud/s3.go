@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -39,6 +37,10 @@ type s3Service struct {
 
 	mu     sync.RWMutex
 	events map[string][]template.S3Event // by local bucket name
+
+	// iam checks signatures and roles (nil: no checks, for the cloud's own
+	// tests of gofakes3).
+	iam *iam
 }
 
 func startS3(dataDir string, invoke func(string, []byte)) (*s3Service, error) {
@@ -85,6 +87,12 @@ func (s *s3Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
 	q := r.URL.Query()
+	if s.iam != nil && r.Method != http.MethodOptions {
+		var ok bool
+		if w, r, ok = s.authorize(w, r, bucket, key); !ok {
+			return
+		}
+	}
 	eventName := ""
 	switch {
 	case r.Method == http.MethodPut && key != "" && !q.Has("uploadId") && !q.Has("versioning"):
@@ -96,13 +104,13 @@ func (s *s3Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		eventName = "ObjectCreated:CompleteMultipartUpload"
 	case r.Method == http.MethodPost && key == "" && bucket != "" && !q.Has("delete"):
 		eventName = "ObjectCreated:Post"
-		k, body, err := browserUploadKey(r)
+		f, err := readBrowserForm(r)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			writeS3Error(w, http.StatusBadRequest, "MalformedPOSTRequest", err.Error())
 			return
 		}
-		key = k
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		key = f.fields["key"]
+		r.Body = io.NopCloser(bytes.NewReader(f.body))
 	case r.Method == http.MethodDelete && key != "" && !q.Has("uploadId"):
 		eventName = "ObjectRemoved:Delete"
 	}
@@ -116,39 +124,6 @@ func (s *s3Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.emit(bucket, key, eventName, r)
-}
-
-// browserUploadKey reads a browser POST upload (multipart/form-data) and returns
-// its "key" field and the whole body, for gofakes3 to read again.
-func browserUploadKey(r *http.Request) (string, []byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBrowserUpload+1))
-	if err != nil {
-		return "", nil, err
-	}
-	if len(body) > maxBrowserUpload {
-		return "", nil, fmt.Errorf("upload larger than %d bytes", maxBrowserUpload)
-	}
-	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || params["boundary"] == "" {
-		return "", body, nil // let gofakes3 answer the malformed request
-	}
-	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-	key, filename := "", ""
-	for {
-		p, err := mr.NextPart()
-		if err != nil {
-			break
-		}
-		switch p.FormName() {
-		case "key":
-			b, _ := io.ReadAll(io.LimitReader(p, 2048))
-			key = string(b)
-		case "file":
-			filename = p.FileName()
-		}
-	}
-	key = strings.ReplaceAll(key, "${filename}", filename)
-	return key, body, nil
 }
 
 func (s *s3Service) hasEvents(bucket string) bool {
@@ -230,4 +205,83 @@ func (s *s3Service) emit(bucket, key, eventName string, r *http.Request) {
 func (s *s3Service) close() error {
 	_ = s.srv.Close()
 	return s.db.Close()
+}
+
+// authorize authenticates r (a POST form, a presigned URL or a signed
+// request) and checks the signer's role for the request's action. It
+// returns the writer and request to go on with (a POST's body is read and
+// restored; without s3:ListBucket, a missing object's 404 becomes the 403
+// AWS sends), or false after writing S3's refusal.
+func (s *s3Service) authorize(w http.ResponseWriter, r *http.Request, bucket, key string) (http.ResponseWriter, *http.Request, bool) {
+	var p *principal
+	req := s3Action(r, bucket, key)
+	if r.Method == http.MethodPost && key == "" && bucket != "" && !r.URL.Query().Has("delete") {
+		f, err := readBrowserForm(r)
+		if err == errTooLarge {
+			writeS3Error(w, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+			return w, r, false
+		}
+		if err != nil {
+			writeS3Error(w, http.StatusBadRequest, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.")
+			return w, r, false
+		}
+		signer, ae := s.iam.checkBrowserForm(f, bucket, s.iam.now().UTC())
+		if ae != nil {
+			writeS3Error(w, ae.status, ae.code, ae.message)
+			return w, r, false
+		}
+		p = signer
+		req = iamRequest{action: "s3:PutObject", resource: "arn:aws:s3:::" + bucket + "/" + f.fields["key"]}
+		r.Body = io.NopCloser(bytes.NewReader(f.body))
+	} else {
+		signer, _, err := s.iam.authenticate(r, "s3")
+		if err != nil {
+			ae := err.(*authError)
+			status := ae.status
+			if ae.code == "MissingAuthenticationToken" {
+				writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+				return w, r, false
+			}
+			if ae.code == "InvalidClientTokenId" {
+				ae.code = "InvalidAccessKeyId"
+				ae.message = "The AWS Access Key Id you provided does not exist in our records."
+			}
+			writeS3Error(w, status, ae.code, ae.message)
+			return w, r, false
+		}
+		p = signer
+	}
+	if denied := p.authorize(req); denied != nil {
+		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return w, r, false
+	}
+	if (req.action == "s3:GetObject" || req.action == "s3:GetObjectVersion") &&
+		!p.allowed(iamRequest{action: "s3:ListBucket", resource: "arn:aws:s3:::" + bucket, context: map[string][]string{"s3:prefix": {key}}}) {
+		return &hideMissing{ResponseWriter: w}, r, true
+	}
+	return w, r, true
+}
+
+// hideMissing turns S3's 404 NoSuchKey into the 403 AccessDenied that AWS
+// answers a caller who may not list the bucket (so that a missing key and
+// a forbidden one look the same).
+type hideMissing struct {
+	http.ResponseWriter
+	hidden bool
+}
+
+func (h *hideMissing) WriteHeader(code int) {
+	if code == http.StatusNotFound {
+		h.hidden = true
+		writeS3Error(h.ResponseWriter, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return
+	}
+	h.ResponseWriter.WriteHeader(code)
+}
+
+func (h *hideMissing) Write(b []byte) (int, error) {
+	if h.hidden {
+		return len(b), nil
+	}
+	return h.ResponseWriter.Write(b)
 }

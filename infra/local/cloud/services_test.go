@@ -1,12 +1,9 @@
 package cloud
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -323,21 +320,9 @@ func TestS3Events(t *testing.T) {
 	eventually(t, "put event", func() bool { return uploadRecorded(t, "in/a b.pdf", "ObjectCreated:Put") })
 
 	// A browser form upload (presigned POST) to the bucket.
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	_ = mw.WriteField("key", "in/${filename}")
-	_ = mw.WriteField("Content-Type", "application/pdf")
-	fw, _ := mw.CreateFormFile("file", "form.pdf")
-	_, _ = fw.Write([]byte("%PDF form"))
-	_ = mw.Close()
-	resp, err := http.Post(tc.s3.url+"/"+bucket, mw.FormDataContentType(), &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("browser upload: %d %s", resp.StatusCode, b)
+	form := presignPost(t, cli, bucket, "in/form.pdf", "application/pdf", 1<<20, time.Minute)
+	if status, b := postForm(t, form, "form.pdf", []byte("%PDF form")); status >= 300 {
+		t.Fatalf("browser upload: %d %s", status, b)
 	}
 	eventually(t, "post event", func() bool { return uploadRecorded(t, "in/form.pdf", "ObjectCreated:Post") })
 	for _, key := range []string{"out/skip.pdf", "in/skip.txt"} {

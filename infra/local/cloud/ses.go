@@ -168,6 +168,77 @@ type sesService struct {
 
 	mu    sync.Mutex
 	fault string
+
+	// iam checks signatures and roles (nil: no checks).
+	iam *iam
+
+	// rate is the account's maximum send rate (emails per second), as SES
+	// GetAccount reports it and enforces it with TooManyRequestsException;
+	// tokens is the bucket of sends allowed now.
+	rate     float64
+	tokens   float64
+	refilled time.Time
+	sent     []time.Time // sends of the last 24 hours
+}
+
+// defaultSendRate is the local account's sending rate until a test sets one.
+const defaultSendRate = 1000
+
+func (s *sesService) setRate(rate float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rate, s.tokens, s.refilled = rate, rate, time.Now()
+}
+
+// take reports whether one more email may be sent now (a token bucket of
+// one second's sends).
+func (s *sesService) take() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if s.rate == 0 {
+		s.rate, s.tokens, s.refilled = defaultSendRate, defaultSendRate, now
+	}
+	s.tokens = min(s.rate, s.tokens+now.Sub(s.refilled).Seconds()*s.rate)
+	s.refilled = now
+	if s.tokens < 1 {
+		return false
+	}
+	s.tokens--
+	cut := now.Add(-24 * time.Hour)
+	for len(s.sent) > 0 && s.sent[0].Before(cut) {
+		s.sent = s.sent[1:]
+	}
+	s.sent = append(s.sent, now)
+	return true
+}
+
+// serveAccount answers GetAccount: the sending quota and rate.
+func (s *sesService) serveAccount(w http.ResponseWriter, r *http.Request) {
+	if s.iam != nil {
+		p, _, err := s.iam.authenticate(r, "ses")
+		if err != nil {
+			ae := err.(*authError)
+			writeSESError(w, http.StatusForbidden, ae.code, ae.message)
+			return
+		}
+		if denied := p.authorize(iamRequest{action: "ses:GetAccount", resource: "*"}); denied != nil {
+			writeSESError(w, http.StatusForbidden, "AccessDeniedException",
+				fmt.Sprintf("User `%s' is not authorized to perform `%s' on resource `%s'", p.arn(), denied.action, denied.resource))
+			return
+		}
+	}
+	s.mu.Lock()
+	rate := s.rate
+	if rate == 0 {
+		rate = defaultSendRate
+	}
+	sent := len(s.sent)
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Amzn-Requestid", newID())
+	_, _ = fmt.Fprintf(w, `{"DedicatedIpAutoWarmupEnabled":false,"EnforcementStatus":"HEALTHY","ProductionAccessEnabled":true,"SendQuota":{"Max24HourSend":%d,"MaxSendRate":%g,"SentLast24Hours":%d},"SendingEnabled":true}`,
+		int(rate*86400), rate, sent)
 }
 
 func startSES(dataDir string) (*sesService, error) {
@@ -234,6 +305,10 @@ type sendEmailInput struct {
 }
 
 func (s *sesService) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == "/v2/email/account" {
+		s.serveAccount(w, r)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/v2/email/outbound-emails" {
 		writeSESError(w, http.StatusNotFound, "NotFoundException", "operation not implemented by the local SES")
 		return
@@ -249,10 +324,30 @@ func (s *sesService) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeSESError(w, http.StatusTooManyRequests, "TooManyRequestsException", "Maximum sending rate exceeded.")
 		return
 	}
+	var p *principal
+	if s.iam != nil {
+		var err error
+		if p, _, err = s.iam.authenticate(r, "ses"); err != nil {
+			ae := err.(*authError)
+			code := map[string]string{"InvalidClientTokenId": "UnrecognizedClientException", "SignatureDoesNotMatch": "InvalidSignatureException"}[ae.code]
+			if code == "" {
+				code = ae.code
+			}
+			writeSESError(w, http.StatusForbidden, code, ae.message)
+			return
+		}
+	}
 	var in sendEmailInput
 	if err := json.NewDecoder(io.LimitReader(r.Body, 40<<20)).Decode(&in); err != nil {
 		writeSESError(w, http.StatusBadRequest, "BadRequestException", "invalid request body")
 		return
+	}
+	if p != nil {
+		if denied := p.authorize(sesSendActions(in)...); denied != nil {
+			writeSESError(w, http.StatusForbidden, "AccessDeniedException",
+				fmt.Sprintf("User `%s' is not authorized to perform `%s' on resource `%s'", p.arn(), denied.action, denied.resource))
+			return
+		}
 	}
 	msg := Message{ID: "local-" + newID(), From: in.FromEmailAddress, ReplyTo: in.ReplyToAddresses, SentAt: time.Now().UTC(), Attachments: []Attachment{}}
 	if d := in.Destination; d != nil {
@@ -295,6 +390,10 @@ func (s *sesService) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(msg.To)+len(msg.Cc)+len(msg.Bcc) == 0 {
 		writeSESError(w, http.StatusBadRequest, "BadRequestException", "at least one destination address is required")
+		return
+	}
+	if !s.take() {
+		writeSESError(w, http.StatusTooManyRequests, "TooManyRequestsException", "Maximum sending rate exceeded.")
 		return
 	}
 	if err := s.box.add(msg); err != nil {
@@ -403,4 +502,30 @@ func (n *newlineStripper) Read(p []byte) (int, error) {
 			return j, err
 		}
 	}
+}
+
+// sesSendActions is what SendEmail needs, as in the SES sandbox (where the
+// local cloud's SES stands): ses:SendEmail on the sender's identity and on
+// each recipient's, with the ses:FromAddress condition key.
+func sesSendActions(in sendEmailInput) []iamRequest {
+	from := in.FromEmailAddress
+	if a, err := mail.ParseAddress(from); err == nil {
+		from = a.Address
+	}
+	ctx := map[string][]string{"ses:fromaddress": {from}}
+	identity := func(addr string) string {
+		if a, err := mail.ParseAddress(addr); err == nil {
+			addr = a.Address
+		}
+		return "arn:aws:ses:" + Region + ":" + AccountID + ":identity/" + addr
+	}
+	reqs := []iamRequest{{action: "ses:SendEmail", resource: identity(from), context: ctx}}
+	if d := in.Destination; d != nil {
+		for _, list := range [][]string{d.ToAddresses, d.CcAddresses, d.BccAddresses} {
+			for _, to := range list {
+				reqs = append(reqs, iamRequest{action: "ses:SendEmail", resource: identity(to), context: ctx})
+			}
+		}
+	}
+	return reqs
 }

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"espaceosc/shared/apperr"
+	"espaceosc/shared/bulk"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/events"
 	"espaceosc/shared/i18n"
@@ -210,7 +212,13 @@ func (s Store) GetEvent(ctx context.Context, id string) (events.Event, error) {
 // being what e was read with, so that a registration in between makes the
 // change retry rather than lose a seat.
 func (s Store) UpdateEvent(ctx context.Context, e events.Event, prevVersion int) error {
-	return s.Put(ctx, "event "+e.ID, toEventItem(e), ddbstore.Cond{
+	return s.Put(ctx, "event "+e.ID, toEventItem(e), eventCond(e, prevVersion))
+}
+
+// eventCond is the condition of an event's rewrite: its version and
+// counters as read, and the capacity not below the seats taken.
+func eventCond(e events.Event, prevVersion int) ddbstore.Cond {
+	return ddbstore.Cond{
 		Expr: "attribute_exists(PK) AND #version = :prev AND #confirmed = :c AND #waitlisted = :w AND #waitlistSeq = :s AND #attended = :a AND #confirmed <= :cap",
 		Names: map[string]string{
 			"#version": "version", "#confirmed": "confirmed", "#waitlisted": "waitlisted", "#waitlistSeq": "waitlistSeq", "#attended": "attended",
@@ -219,7 +227,13 @@ func (s Store) UpdateEvent(ctx context.Context, e events.Event, prevVersion int)
 			":prev": ddbstore.N(int64(prevVersion)), ":c": ddbstore.N(int64(e.Confirmed)), ":w": ddbstore.N(int64(e.Waitlisted)),
 			":s": ddbstore.N(int64(e.WaitlistSeq)), ":a": ddbstore.N(int64(e.Attended)), ":cap": ddbstore.N(int64(e.Capacity)),
 		},
-	})
+	}
+}
+
+// UpdateEventWithJob implements events.Store: the event's conditional put
+// and the job's, in one transaction.
+func (s Store) UpdateEventWithJob(ctx context.Context, e events.Event, prevVersion int, job bulk.Job) error {
+	return s.Tx("update event with job").Put(itemEvent, toEventItem(e), eventCond(e, prevVersion)).Job(job).Run(ctx)
 }
 
 // ListPublishedEvents implements events.Store: GSI1 EVENTPUB, from a start
@@ -591,27 +605,55 @@ func (s Store) CheckIn(ctx context.Context, r events.Registration, at time.Time)
 		Run(ctx)
 }
 
-// markOnce sets attr on a registration (once, and while it has status st
-// if given) and records e in the same transaction.
-func (s Store) markOnce(ctx context.Context, op string, r events.Registration, attr string, st events.RegStatus, at time.Time, e outbox.Email) error {
+// noticesPerTx bounds the notices of one transaction (two items each:
+// TransactWriteItems takes 100).
+const noticesPerTx = 25
+
+// noticeCond is a notice's condition: the registration exists, is not
+// marked yet, and (if the notice says) still has its status.
+func noticeCond(n events.Notice) ddbstore.Cond {
 	cond := ddbstore.Cond{
-		Expr:   "attribute_exists(PK) AND attribute_not_exists(#attr)",
-		Names:  map[string]string{"#attr": attr},
-		Values: map[string]types.AttributeValue{":at": ddbstore.S(ddbstore.Time(at))},
+		Expr:   "attribute_exists(PK) AND attribute_not_exists(#mark)",
+		Names:  map[string]string{"#mark": string(n.Mark)},
+		Values: map[string]types.AttributeValue{":at": ddbstore.S(ddbstore.Time(n.At))},
 	}
-	if st != "" {
+	if n.Status != "" {
 		cond.Expr += " AND #status = :st"
-		cond.Names["#status"], cond.Values[":st"] = "status", ddbstore.S(string(st))
+		cond.Names["#status"], cond.Values[":st"] = "status", ddbstore.S(string(n.Status))
 	}
-	return s.Tx(op).Update(itemRegistration, regKey(r.ID), "SET #attr = :at", cond).Email(e).Run(ctx)
+	return cond
 }
 
-// MarkReminded implements events.Store.
-func (s Store) MarkReminded(ctx context.Context, r events.Registration, at time.Time, e outbox.Email) error {
-	return s.markOnce(ctx, "remind", r, "remindedAt", events.RegConfirmed, at, e)
-}
-
-// MarkCancelNotified implements events.Store.
-func (s Store) MarkCancelNotified(ctx context.Context, r events.Registration, at time.Time, e outbox.Email) error {
-	return s.markOnce(ctx, "notify cancellation", r, "eventCancelNotifiedAt", "", at, e)
+// RecordNotices implements events.Store: one transaction per batch of
+// notices (the mark and the email of each); a batch that fails on a mark
+// (someone was told meanwhile, or left) is recorded one notice at a time,
+// skipping those.
+func (s Store) RecordNotices(ctx context.Context, notices []events.Notice) ([]events.Notice, error) {
+	var recorded []events.Notice
+	for start := 0; start < len(notices); start += noticesPerTx {
+		batch := notices[start:min(start+noticesPerTx, len(notices))]
+		tx := s.Tx("record notices")
+		for i, n := range batch {
+			tx.Update(fmt.Sprintf("registration %d", i), regKey(n.Registration.ID), "SET #mark = :at", noticeCond(n)).Email(n.Email)
+		}
+		err := tx.Run(ctx)
+		if err == nil {
+			recorded = append(recorded, batch...)
+			continue
+		}
+		if !apperr.Is(err, apperr.Conflict) {
+			return recorded, err
+		}
+		for _, n := range batch {
+			err := s.Tx("record notice").Update(itemRegistration, regKey(n.Registration.ID), "SET #mark = :at", noticeCond(n)).Email(n.Email).Run(ctx)
+			switch {
+			case err == nil:
+				recorded = append(recorded, n)
+			case apperr.Is(err, apperr.Conflict):
+			default:
+				return recorded, err
+			}
+		}
+	}
+	return recorded, nil
 }

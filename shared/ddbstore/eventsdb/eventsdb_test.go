@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -291,23 +292,32 @@ func TestRegistrationsTransactions(t *testing.T) {
 			t.Fatalf("not reminded = %v, %v", regIDs(due), err)
 		}
 		reminded := due[0]
-		if err := s.MarkReminded(ctx, reminded, base, ddbtest.Email("rem1", base)); err != nil {
-			t.Fatal(err)
+		remind := func(r events.Registration, id string) events.Notice {
+			return events.Notice{Registration: r, Mark: events.MarkReminded, Status: events.RegConfirmed, At: base, Email: ddbtest.Email(id, base)}
 		}
-		if err := s.MarkReminded(ctx, due[0], base, ddbtest.Email("rem2", base)); !apperr.Is(err, apperr.Conflict) {
-			t.Errorf("reminded twice: %v", err)
+		if got, err := s.RecordNotices(ctx, []events.Notice{remind(reminded, "rem1")}); err != nil || len(got) != 1 {
+			t.Fatalf("first reminder: %d recorded, %v", len(got), err)
 		}
-		if err := s.MarkReminded(ctx, gone, base, ddbtest.Email("rem3", base)); !apperr.Is(err, apperr.Conflict) {
-			t.Errorf("reminded a cancelled registration: %v", err)
+		// In one batch: the one already reminded and the cancelled one are
+		// skipped, the other is recorded.
+		got, err := s.RecordNotices(ctx, []events.Notice{remind(reminded, "rem2"), remind(gone, "rem3"), remind(due[1], "rem4")})
+		if err != nil || len(got) != 1 || got[0].Email.ID != "rem4" {
+			t.Errorf("batch with the reminded and the cancelled: %v, %v; want rem4 only", got, err)
 		}
-		if due, _, _ := s.ListRegistrations(ctx, "atelier", events.RegConfirmed, events.NotReminded, 10, ""); len(due) != 1 || due[0].ID == reminded.ID {
-			t.Errorf("not reminded after one reminder = %v", regIDs(due))
+		if pending, _, _ := st.Outbox().ListPending(ctx, 100, ""); strings.Contains(ddbtest.IDs(pending), "rem2") || strings.Contains(ddbtest.IDs(pending), "rem3") {
+			t.Errorf("a skipped notice recorded its email: %s", ddbtest.IDs(pending))
 		}
-		if err := s.MarkCancelNotified(ctx, p, base, ddbtest.Email("cancel1", base)); err != nil {
-			t.Fatal(err)
+		if due, _, _ := s.ListRegistrations(ctx, "atelier", events.RegConfirmed, events.NotReminded, 10, ""); len(due) != 0 {
+			t.Errorf("not reminded after the reminders = %v", regIDs(due))
 		}
-		if err := s.MarkCancelNotified(ctx, p, base, ddbtest.Email("cancel2", base)); !apperr.Is(err, apperr.Conflict) {
-			t.Errorf("notified twice: %v", err)
+		tell := func(id string) events.Notice {
+			return events.Notice{Registration: p, Mark: events.MarkCancelNotified, At: base, Email: ddbtest.Email(id, base)}
+		}
+		if got, err := s.RecordNotices(ctx, []events.Notice{tell("cancel1")}); err != nil || len(got) != 1 {
+			t.Fatalf("cancellation notice: %d, %v", len(got), err)
+		}
+		if got, err := s.RecordNotices(ctx, []events.Notice{tell("cancel2")}); err != nil || len(got) != 0 {
+			t.Errorf("notified twice: %d recorded, %v", len(got), err)
 		}
 		left, _, _ := s.ListRegistrations(ctx, "atelier", events.RegConfirmed, events.NotCancelNotified, 10, "")
 		if len(left) != 1 || left[0].ID != w1.ID {
@@ -350,7 +360,7 @@ func TestRegistrationsTransactions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := len(pending), 3+2+1+1+1+2; got != want {
+		if got, want := len(pending), 3+2+2+1+1+2; got != want { // two reminders now
 			t.Errorf("pending emails = %d (%s), want %d", got, ddbtest.IDs(pending), want)
 		}
 	})

@@ -406,7 +406,7 @@ export default {
   "admev.export_open": "تنزيل",
   "admev.cancel": "إلغاء النشاط",
   "admev.confirm_cancel": "إلغاء «{title}»؟ سيتوصل كل مسجل ({count}) برسالة إلغاء. لا يمكن التراجع عن هذا الإجراء.",
-  "admev.cancelled": "تم إلغاء النشاط. رسائل الإلغاء المرسلة: {count}.",
+  "admev.cancelled": "تم إلغاء النشاط. المسجلون الذين يتم إشعارهم عبر البريد الإلكتروني في الخلفية: {count}.",
   "admcall.tab": "طلبات الترشيح",
   "admcall.new": "طلب ترشيح جديد",
   "admcall.edit": "تعديل طلب الترشيح",

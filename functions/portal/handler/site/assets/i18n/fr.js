@@ -406,7 +406,7 @@ export default {
   "admev.export_open": "Télécharger",
   "admev.cancel": "Annuler l’événement",
   "admev.confirm_cancel": "Annuler « {title} » ? Chaque inscrit ({count}) recevra un courriel d’annulation. Cette action est définitive.",
-  "admev.cancelled": "Événement annulé. Courriels d’annulation envoyés : {count}.",
+  "admev.cancelled": "Événement annulé. Inscrits prévenus par courriel, en arrière-plan : {count}.",
   "admcall.tab": "Appels à candidatures",
   "admcall.new": "Nouvel appel",
   "admcall.edit": "Modifier l’appel",

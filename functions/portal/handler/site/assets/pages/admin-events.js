@@ -77,7 +77,7 @@ export async function eventsPanel(panel, call) {
         type: 'button', class: 'danger',
         onclick: () => {
           if (confirmDialog(t('admev.confirm_cancel', { title, count: ev.confirmed + ev.waitlisted }))) {
-            act(() => call('POST', `${path}/cancel`), (res) => t('admev.cancelled', { count: res?.notified ?? 0 }));
+            act(() => call('POST', `${path}/cancel`), (res) => t('admev.cancelled', { count: res?.notification?.recipients ?? 0 }));
           }
         },
       }, t('admev.cancel')));
