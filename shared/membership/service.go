@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"espaceosc/shared/apperr"
+	"espaceosc/shared/i18n"
 	"espaceosc/shared/idempotency"
+	"espaceosc/shared/morocco"
 	"espaceosc/shared/outbox"
 	"espaceosc/shared/secret"
 )
@@ -296,4 +298,16 @@ func (s *Service) Leave(ctx context.Context, id, token string) error {
 	s.deliver(ctx, email, id)
 	s.Log.Info("membership ended", "membershipId", id)
 	return nil
+}
+
+// Options returns the regions, themes and legal forms in lang.
+func (s *Service) Options(lang i18n.Lang) OptionsView {
+	v := OptionsView{Lang: lang, LegalForms: LegalForms}
+	for _, r := range morocco.Regions {
+		v.Regions = append(v.Regions, OptionView{ID: r.ID, Name: r.Name.In(lang)})
+	}
+	for _, t := range s.Themes {
+		v.Themes = append(v.Themes, OptionView{ID: t.ID, Name: t.Name.In(lang)})
+	}
+	return v
 }

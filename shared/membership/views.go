@@ -239,3 +239,18 @@ func (m Member) view() MemberOrgView {
 		City: m.City, Region: m.Region, Since: rfc3339(m.Since),
 	}
 }
+
+// OptionView is one choice of a list, named in one language.
+type OptionView struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// OptionsView is what the join form and the directory's filters offer:
+// the regions, the deployment's themes and the legal forms.
+type OptionsView struct {
+	Lang       i18n.Lang    `json:"lang"`
+	Regions    []OptionView `json:"regions"`
+	Themes     []OptionView `json:"themes"`
+	LegalForms []string     `json:"legalForms"`
+}

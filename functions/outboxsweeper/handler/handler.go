@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"espaceosc/shared/mail"
+	"espaceosc/shared/membership"
 	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
 
@@ -14,7 +15,7 @@ import (
 )
 
 // Templates renders every kind of email the capabilities record.
-var Templates = mail.Merge(observations.Emails)
+var Templates = mail.Merge(observations.Emails, membership.Emails)
 
 // minAge is how old a pending email must be before a sweep retries it. Zero:
 // a sweep racing an inline delivery is harmless (the claim lets exactly one
