@@ -20,7 +20,6 @@ const (
 	orgAllPK     = "ORGALL"
 	claimSK      = "ORGREG"
 	groupSK      = "GROUP"
-	groupAllPK   = "WGALL"
 	memberPrefix = "MEMBER#"
 	reqPrefix    = "GREQ#"
 	dirAll       = "DIR#ALL"
@@ -286,11 +285,10 @@ type groupItem struct {
 }
 
 func toGroupItem(g membership.Group) groupItem {
-	order := string(g.Kind) + "#" + g.ID
 	return groupItem{
 		PK: groupPK(g.ID), SK: groupSK,
-		GSI1PK: ddbstore.JoinKey("WGSTATUS", string(g.Status)), GSI1SK: order,
-		GSI2PK: groupAllPK, GSI2SK: order,
+		GSI1PK: ddbstore.JoinKey("WGSTATUS", string(g.Status)), GSI1SK: string(g.Kind) + "#" + g.ID,
+		GSI2PK: ddbstore.JoinKey("WGKIND", string(g.Status), string(g.Kind)), GSI2SK: g.ID,
 		Type: "working-group", ID: g.ID, Kind: string(g.Kind), Name: toText(g.Name), Mandate: toText(g.Mandate),
 		Region: g.Region, Status: string(g.Status),
 		CreatedAt: ddbstore.Time(g.CreatedAt), UpdatedAt: ddbstore.Time(g.UpdatedAt), Version: g.Version,

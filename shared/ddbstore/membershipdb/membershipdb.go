@@ -9,8 +9,9 @@
 // DIR#THEME#<theme> and DIR#REGION#<region>#THEME#<theme>, SK
 // <sort name>#<id>, so that every listing of the directory is one Query. A
 // working group is PK WG#<id>, SK GROUP (GSI1 WGSTATUS#<status> /
-// <kind>#<id>, GSI2 WGALL), and its members PK WG#<id>, SK MEMBER#<id>, the
-// items a GT call's results write too: a group's page is one Query.
+// <kind>#<id>, GSI2 WGKIND#<status>#<kind> / <id>), and its members PK
+// WG#<id>, SK MEMBER#<id>, the items a GT call's results write too: a
+// group's page is one Query.
 package membershipdb
 
 import (
@@ -236,15 +237,26 @@ func (s Store) SaveGroup(ctx context.Context, g membership.Group, prevVersion in
 	return s.Put(ctx, "working group "+g.ID, toGroupItem(g), ddbstore.VersionIs(prevVersion))
 }
 
-// ListGroups implements membership.Store: GSI1 WGSTATUS#<status>, or GSI2
-// WGALL, by kind then ID.
+// ListGroups implements membership.Store: GSI1 WGSTATUS#<status> (every
+// kind), or GSI2 WGKIND#<status>#<kind> (one kind); without a status, the
+// active groups then the closed ones. (No begins_with on an index: minidyn
+// fails such a Query once the outbox has marked an email sent, as it keeps
+// the email in GSI1 with no sort key.)
 func (s Store) ListGroups(ctx context.Context, status membership.GroupStatus, kind membership.GroupKind) ([]membership.Group, error) {
-	q := ddbstore.Query{Index: ddbstore.IndexGSI2, PK: groupAllPK, Forward: true}
-	if status != "" {
-		q = ddbstore.Query{Index: ddbstore.IndexGSI1, PK: ddbstore.JoinKey("WGSTATUS", string(status)), Forward: true}
+	if status == "" {
+		var all []membership.Group
+		for _, st := range membership.GroupStatuses {
+			gs, err := s.ListGroups(ctx, membership.GroupStatus(st), kind)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, gs...)
+		}
+		return all, nil
 	}
+	q := ddbstore.Query{Index: ddbstore.IndexGSI1, PK: ddbstore.JoinKey("WGSTATUS", string(status)), Forward: true}
 	if kind != "" {
-		q.Prefix = string(kind) + "#"
+		q = ddbstore.Query{Index: ddbstore.IndexGSI2, PK: ddbstore.JoinKey("WGKIND", string(status), string(kind)), Forward: true}
 	}
 	items, err := s.All(ctx, "list working groups", q)
 	if err != nil {
