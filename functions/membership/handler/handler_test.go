@@ -399,12 +399,13 @@ func TestIdempotentJoin(t *testing.T) {
 	e := newEnv(t)
 	const n = 10
 	bodies, statuses := make([]string, n), make([]int, n)
+	req := request(t, "join.json", "", "", "", "Idempotency-Key", "join-7f3a")
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, _ := e.router.Serve(context.Background(), request(t, "join.json", "", "", "", "Idempotency-Key", "join-7f3a"))
+			resp, _ := e.router.Serve(context.Background(), req)
 			bodies[i], statuses[i] = resp.Body, resp.StatusCode
 		}()
 	}
