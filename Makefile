@@ -33,7 +33,9 @@ FUNCTIONS := \
 	DocumentCheckFunction:documentcheck \
 	AdminCallsFunction:admincalls \
 	EvaluatorFunction:evaluator \
-	AdminCandidaciesFunction:admincandidacies
+	AdminCandidaciesFunction:admincandidacies \
+	MembershipFunction:membership \
+	AdminMembershipFunction:adminmembership
 
 .PHONY: help dev test bench lint build clean
 
@@ -102,6 +104,14 @@ build-EvaluatorFunction:
 
 build-AdminCandidaciesFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admincandidacies
+
+.PHONY: build-MembershipFunction build-AdminMembershipFunction
+
+build-MembershipFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/membership
+
+build-AdminMembershipFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/adminmembership
 
 # ---------------------------------------------------------------- everyday targets
 

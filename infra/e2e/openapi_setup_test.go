@@ -23,6 +23,16 @@ import (
 //	                            {id} is its notification's id
 //	x-example-role: evaluator   send eval-example's token, not an administrator's
 //
+// and the membership routes (membership_test.go):
+//
+//	x-example-setup: membership-unconfirmed, membership-pending, membership-approved
+//	                            a new organisation's request in that state: its
+//	                            id and token, and organisationId in the body
+//	x-example-setup: group-member   an approved organisation in the working group
+//	                            transparence: memberId
+//	x-example-setup: group-request  an approved organisation asking to join
+//	                            transparence: organisationId
+//
 // Each such operation gets its own call and candidacy, so that examples do
 // not depend on each other's order; {id} is the candidacy's id on
 // candidacy paths and the call's id otherwise.
@@ -33,6 +43,10 @@ const exampleEvaluator = "eval-example"
 type example struct {
 	id    string // for the {id} path parameter ("" = the documented example)
 	token string // bearer token to send instead of the administrator's ("" = default)
+	// params replace the documented examples of these parameters (by name),
+	// body these fields of the documented request body.
+	params map[string]string
+	body   map[string]any
 }
 
 var exampleSeq int
@@ -51,6 +65,9 @@ func exampleFor(t *testing.T, c *cloud.Cloud, op *openapi3.Operation, path strin
 	if setup == "cancelled-event" {
 		ex.id = cancelledEventExample(t, c, exampleSeq)
 		return ex
+	}
+	if strings.HasPrefix(setup, "membership-") || strings.HasPrefix(setup, "group-") {
+		return membershipExample(t, c, setup, path, exampleSeq) // membership_test.go
 	}
 	callID, candID := evaluationExample(t, c, setup, exampleSeq)
 	ex.id = callID

@@ -214,6 +214,9 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 			if ex.id != "" && p.Value.In == "path" && p.Value.Name == "id" {
 				v, ok = ex.id, true
 			}
+			if pv, set := ex.params[p.Value.Name]; set {
+				v, ok = pv, true
+			}
 			if !ok {
 				if p.Value.Required {
 					t.Errorf("%s: required parameter %q has no example", name, p.Value.Name)
@@ -230,6 +233,17 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 				query.Set(p.Value.Name, v)
 			case "header":
 				headers[p.Value.Name] = v
+			}
+		}
+		if len(ex.body) > 0 && body != nil {
+			var m map[string]any
+			if err := json.Unmarshal(body, &m); err == nil {
+				for k, v := range ex.body {
+					if _, documented := m[k]; documented {
+						m[k] = v
+					}
+				}
+				body, _ = json.Marshal(m)
 			}
 		}
 		if o.path == "/api/admin/events/{id}/checkins" {

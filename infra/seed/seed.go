@@ -1,7 +1,8 @@
 // Package seed loads the demo content of the civil-society space (the news
 // of the original page, in French, with Arabic versions written separately,
-// and the useful links of citizen participation) through the administrators'
-// HTTP API, exactly as an administrator would. The local cloud applies it on
+// the useful links of citizen participation, an event, an open call and the
+// thematic and territorial working groups) through the administrators' HTTP
+// API, exactly as an administrator would. The local cloud applies it on
 // first start; it can also seed a deployed stage.
 //
 // Apply is idempotent: content that already exists (409 on create) is left
@@ -27,10 +28,21 @@ var contentJSON []byte
 
 // Content is the seed content.
 type Content struct {
-	News   []NewsItem `json:"news"`
-	Links  []Link     `json:"links"`
-	Events []Event    `json:"events"`
-	Calls  []Call     `json:"calls"`
+	News          []NewsItem     `json:"news"`
+	Links         []Link         `json:"links"`
+	Events        []Event        `json:"events"`
+	Calls         []Call         `json:"calls"`
+	WorkingGroups []WorkingGroup `json:"workingGroups"`
+}
+
+// WorkingGroup is one active working group with a stable ID (the admin
+// API's membership.NewGroup): thematic, or territorial with its region.
+type WorkingGroup struct {
+	ID      string `json:"id"`
+	Kind    string `json:"kind"`
+	Name    Text   `json:"name"`
+	Mandate Text   `json:"mandate"`
+	Region  string `json:"region,omitempty"`
 }
 
 // Call is one open call for applications with a stable ID, dated relative
@@ -161,6 +173,11 @@ func Apply(ctx context.Context, baseURL, adminToken string) error {
 		// Opening an open call again changes nothing.
 		if _, err := cl.post(ctx, "/api/admin/calls/"+url.PathEscape(k.ID)+"/status", map[string]string{"status": "open"}); err != nil {
 			return fmt.Errorf("open seed call %s: %w", k.ID, err)
+		}
+	}
+	for _, g := range c.WorkingGroups {
+		if _, err := cl.post(ctx, "/api/admin/working-groups", g); err != nil {
+			return fmt.Errorf("seed working group %s: %w", g.ID, err)
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	admincalls "espaceosc/functions/admincalls/handler"
 	admin "espaceosc/functions/admincontent/handler"
 	adminevents "espaceosc/functions/adminevents/handler"
+	adminmembership "espaceosc/functions/adminmembership/handler"
 	public "espaceosc/functions/publiccontent/handler"
 	"espaceosc/shared/calls"
 	"espaceosc/shared/ddbstore"
@@ -21,11 +22,13 @@ import (
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/ddbstore/eventsdb"
 	"espaceosc/shared/ddbstore/linksdb"
+	"espaceosc/shared/ddbstore/membershipdb"
 	"espaceosc/shared/ddbstore/newsdb"
 	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/httpapi"
 	"espaceosc/shared/i18n"
 	"espaceosc/shared/links"
+	"espaceosc/shared/membership"
 	"espaceosc/shared/news"
 	"espaceosc/shared/outbox"
 
@@ -129,6 +132,11 @@ func TestContent(t *testing.T) {
 			t.Errorf("news %q title too long", n.Slug)
 		}
 	}
+	for _, g := range c.WorkingGroups {
+		if err := (membership.NewGroup{ID: g.ID, Kind: g.Kind, Name: i18nText(g.Name), Mandate: i18nText(g.Mandate), Region: g.Region}).Validate(); err != nil {
+			t.Errorf("working group %q: %v", g.ID, err)
+		}
+	}
 	for _, l := range c.Links {
 		if l.Title.FR == "" || l.Title.AR == "" || l.Description.FR == "" || l.Description.AR == "" {
 			t.Errorf("link %q lacks a text", l.ID)
@@ -144,6 +152,7 @@ func TestApply(t *testing.T) {
 	log := httpapi.NewLogger(io.Discard)
 	newsSvc := news.NewService(news.Config{Store: newsdb.New(store), Log: log, Now: clock})
 	linksSvc := links.NewService(links.Config{Store: linksdb.New(store), Log: log, Now: clock})
+	membershipSvc := membership.NewService(membership.Config{Store: membershipdb.New(store), Log: log, Now: clock})
 	g := &gateway{
 		routers: []*httpapi.Router{
 			public.New(newsSvc, linksSvc, public.Config{CNDPNumber: "D-W-000/2026", NoticeVersion: "2026-11-01"}, log),
@@ -152,6 +161,7 @@ func TestApply(t *testing.T) {
 				Store: eventsdb.New(store), Mailer: noMail{}, Log: log, PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01",
 			}), log),
 			admincalls.New(calls.NewService(calls.Config{Store: callsdb.New(store), Log: log}), log),
+			adminmembership.New(membershipSvc, log),
 		},
 		calls: map[string]int{},
 	}
@@ -171,6 +181,15 @@ func TestApply(t *testing.T) {
 
 	if c, err := callsdb.New(store).GetCall(ctx, "copil-societe-civile"); err != nil || !c.Accepting(time.Now()) || len(c.Documents) != 5 {
 		t.Errorf("seed call: %+v %v, want open and accepting, with 5 documents", c, err)
+	}
+
+	groups, err := membershipSvc.AllGroups(ctx)
+	var groupIDs []string
+	for _, g := range groups {
+		groupIDs = append(groupIDs, g.ID+":"+string(g.Status))
+	}
+	if err != nil || strings.Join(groupIDs, ",") != "integrite:active,participation-citoyenne:active,redevabilite:active,transparence:active,region-oriental:active,region-souss-massa:active" {
+		t.Errorf("seed working groups: %v %v", groupIDs, err)
 	}
 
 	get := func(path string, out any) {
@@ -207,7 +226,8 @@ func TestApply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := json.Marshal(all)
+		gs, _ := membershipSvc.AllGroups(ctx)
+		b, _ := json.Marshal([]any{all, gs})
 		return field(fr, "slug") + "|" + field(fr, "publishedAt") + "|" + field(ar, "slug") + "|" + field(ls, "id") + "|" + string(b)
 	}
 
@@ -254,6 +274,8 @@ func TestApply(t *testing.T) {
 		t.Errorf("Apply with a bad token: %v, want a 401 error", err)
 	}
 }
+
+func i18nText(t Text) i18n.Text { return i18n.Text{FR: t.FR, AR: t.AR} }
 
 // noMail is an events.Mailer that sends nothing (the seed registers nobody).
 type noMail struct{}
