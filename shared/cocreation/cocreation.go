@@ -26,30 +26,30 @@ import (
 
 // Field limits (characters).
 const (
-	PlanIDMin, PlanIDMax         = 3, 80
-	ThemeIDMax                   = 40
-	PlanTitleMax                 = 200
-	PlanDescriptionMax           = 3000
-	ThemeLabelMax                = 120
-	ThemeDescriptionMax          = 500
-	MaxThemes                    = 30
-	TitleMin, TitleMax           = 5, 200
-	ProblemMin, ProblemMax       = 20, 3000
-	SolutionMin, SolutionMax     = 20, 3000
-	ImpactMin, ImpactMax         = 10, 2000
-	NameMin, NameMax             = 2, 120
-	OrganisationMax              = 200
-	MemberOrganisationIDMax      = 64
-	ReasonMin, ReasonMax         = 3, 1000
-	JustificationMin             = 10
-	JustificationMax             = 3000
-	CommitmentTitleMax           = 300
-	CommitmentDescriptionMax     = 5000
-	InstitutionMax               = 200
-	MilestoneTitleMax            = 300
-	MaxMilestones                = 20
-	CommitmentNumberMax          = 999
-	TokenMax                     = 100
+	PlanIDMin, PlanIDMax     = 3, 80
+	ThemeIDMax               = 40
+	PlanTitleMax             = 200
+	PlanDescriptionMax       = 3000
+	ThemeLabelMax            = 120
+	ThemeDescriptionMax      = 500
+	MaxThemes                = 30
+	TitleMin, TitleMax       = 5, 200
+	ProblemMin, ProblemMax   = 20, 3000
+	SolutionMin, SolutionMax = 20, 3000
+	ImpactMin, ImpactMax     = 10, 2000
+	NameMin, NameMax         = 2, 120
+	OrganisationMax          = 200
+	MemberOrganisationIDMax  = 64
+	ReasonMin, ReasonMax     = 3, 1000
+	JustificationMin         = 10
+	JustificationMax         = 3000
+	CommitmentTitleMax       = 300
+	CommitmentDescriptionMax = 5000
+	InstitutionMax           = 200
+	MilestoneTitleMax        = 300
+	MaxMilestones            = 20
+	CommitmentNumberMax      = 999
+	TokenMax                 = 100
 )
 
 // Retention of personal data (loi 09-08).

@@ -64,7 +64,9 @@ func nextDay(t time.Time) time.Time {
 func (ph Phase) StartsOn() string { return ph.Start.In(i18n.Casablanca).Format(dayLayout) }
 
 // EndsOn is the phase's last day (YYYY-MM-DD, Casablanca).
-func (ph Phase) EndsOn() string { return ph.End.Add(-time.Second).In(i18n.Casablanca).Format(dayLayout) }
+func (ph Phase) EndsOn() string {
+	return ph.End.Add(-time.Second).In(i18n.Casablanca).Format(dayLayout)
+}
 
 // Contains reports whether now is within the phase.
 func (ph Phase) Contains(now time.Time) bool { return !now.Before(ph.Start) && now.Before(ph.End) }
