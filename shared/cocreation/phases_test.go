@@ -13,7 +13,9 @@ func TestCurrentPhaseAndProposalsWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	casa := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, i18n.Casablanca) }
+	casa := func(y int, m time.Month, d, h, min int) time.Time {
+		return time.Date(y, m, d, h, min, 0, 0, i18n.Casablanca)
+	}
 	cases := []struct {
 		name    string
 		now     time.Time
