@@ -32,7 +32,9 @@ FUNCTIONS := \
 	DocumentCheckFunction:documentcheck \
 	AdminCallsFunction:admincalls \
 	EvaluatorFunction:evaluator \
-	AdminCandidaciesFunction:admincandidacies
+	AdminCandidaciesFunction:admincandidacies \
+	CocreationFunction:cocreation \
+	AdminCocreationFunction:admincocreation
 
 .PHONY: help dev test bench lint build clean
 
@@ -98,6 +100,14 @@ build-EvaluatorFunction:
 
 build-AdminCandidaciesFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admincandidacies
+
+.PHONY: build-CocreationFunction build-AdminCocreationFunction
+
+build-CocreationFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/cocreation
+
+build-AdminCocreationFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admincocreation
 
 # ---------------------------------------------------------------- everyday targets
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"espaceosc/shared/cocreation"
 	"espaceosc/shared/mail"
 	"espaceosc/shared/observations"
 	"espaceosc/shared/outbox"
@@ -14,7 +15,7 @@ import (
 )
 
 // Templates renders every kind of email the capabilities record.
-var Templates = mail.Merge(observations.Emails)
+var Templates = mail.Merge(observations.Emails, cocreation.Emails)
 
 // minAge is how old a pending email must be before a sweep retries it. Zero:
 // a sweep racing an inline delivery is harmless (the claim lets exactly one
