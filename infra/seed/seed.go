@@ -1,6 +1,7 @@
 // Package seed loads the demo content of the civil-society space (the news
 // of the original page, in French, with Arabic versions written separately,
-// and the useful links of citizen participation) through the administrators'
+// the useful links of citizen participation, an event, an open call and a
+// national action plan in its proposals phase) through the administrators'
 // HTTP API, exactly as an administrator would. The local cloud applies it on
 // first start; it can also seed a deployed stage.
 //
@@ -20,6 +21,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"espaceosc/shared/i18n"
 )
 
 //go:embed content.json
@@ -31,6 +34,26 @@ type Content struct {
 	Links  []Link     `json:"links"`
 	Events []Event    `json:"events"`
 	Calls  []Call     `json:"calls"`
+	Plans  []Plan     `json:"plans"`
+}
+
+// Plan is a national action plan under co-creation with a stable ID, its
+// phases dated relative to the day it is seeded (Casablanca days, both
+// included), so that a fresh cloud is in its proposals phase. The other
+// fields are the admin API's (cocreation.NewPlan).
+type Plan struct {
+	ID          string          `json:"id"`
+	Title       Text            `json:"title"`
+	Description Text            `json:"description"`
+	Phases      []PlanPhase     `json:"phases"`
+	Themes      json.RawMessage `json:"themes"`
+}
+
+// PlanPhase is one phase of a seeded plan, in days from the seeding day.
+type PlanPhase struct {
+	Kind         string `json:"kind"`
+	StartsInDays int    `json:"startsInDays"`
+	EndsInDays   int    `json:"endsInDays"`
 }
 
 // Call is one open call for applications with a stable ID, dated relative
@@ -161,6 +184,22 @@ func Apply(ctx context.Context, baseURL, adminToken string) error {
 		// Opening an open call again changes nothing.
 		if _, err := cl.post(ctx, "/api/admin/calls/"+url.PathEscape(k.ID)+"/status", map[string]string{"status": "open"}); err != nil {
 			return fmt.Errorf("open seed call %s: %w", k.ID, err)
+		}
+	}
+	// Plans of co-creation; one that exists already is left as it is.
+	today := now.In(i18n.Casablanca)
+	for _, p := range c.Plans {
+		var phases []map[string]string
+		for _, ph := range p.Phases {
+			phases = append(phases, map[string]string{
+				"kind": ph.Kind, "startsOn": today.AddDate(0, 0, ph.StartsInDays).Format("2006-01-02"),
+				"endsOn": today.AddDate(0, 0, ph.EndsInDays).Format("2006-01-02"),
+			})
+		}
+		if _, err := cl.post(ctx, "/api/admin/cocreation/plans", map[string]any{
+			"id": p.ID, "title": p.Title, "description": p.Description, "phases": phases, "themes": p.Themes,
+		}); err != nil {
+			return fmt.Errorf("seed plan %s: %w", p.ID, err)
 		}
 	}
 	return nil

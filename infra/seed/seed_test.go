@@ -12,11 +12,14 @@ import (
 	"unicode/utf8"
 
 	admincalls "espaceosc/functions/admincalls/handler"
+	admincocreation "espaceosc/functions/admincocreation/handler"
 	admin "espaceosc/functions/admincontent/handler"
 	adminevents "espaceosc/functions/adminevents/handler"
 	public "espaceosc/functions/publiccontent/handler"
 	"espaceosc/shared/calls"
+	"espaceosc/shared/cocreation"
 	"espaceosc/shared/ddbstore"
+	"espaceosc/shared/ddbstore/cocreationdb"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/ddbstore/linksdb"
 	"espaceosc/shared/ddbstore/newsdb"
@@ -147,6 +150,7 @@ func TestApply(t *testing.T) {
 			admin.New(newsSvc, linksSvc, log),
 			adminevents.New(eventsvc.NewService(store.Events(), noMail{}, nil, "http://portal.test", "2026-11-01", log), log),
 			admincalls.New(calls.NewService(store.Calls(), nil, nil, calls.Config{}, log), log),
+			admincocreation.New(cocreation.NewService(cocreation.Config{Store: cocreationdb.New(store), Log: log}), log),
 		},
 		calls: map[string]int{},
 	}
@@ -166,6 +170,11 @@ func TestApply(t *testing.T) {
 
 	if c, err := store.Calls().GetCall(ctx, "copil-societe-civile"); err != nil || !c.Accepting(time.Now()) || len(c.Documents) != 5 {
 		t.Errorf("seed call: %+v %v, want open and accepting, with 5 documents", c, err)
+	}
+
+	plan, err := cocreationdb.New(store).GetPlan(ctx, "pan-2026-2028")
+	if cur, ok := plan.Current(time.Now()); err != nil || !ok || cur.Kind != cocreation.ProposalsPhase || len(plan.Phases) != 7 || len(plan.Themes) != 7 {
+		t.Errorf("seed plan: %+v %v, want in its proposals phase, with 7 phases and 7 themes", plan, err)
 	}
 
 	get := func(path string, out any) {
