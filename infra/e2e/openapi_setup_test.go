@@ -20,6 +20,8 @@ import (
 //	x-example-setup: decided    the same, the candidacy selected
 //	x-example-setup: published  the same, the results published
 //	x-example-role: evaluator   send eval-example's token, not an administrator's
+//	x-example-setup: cocreation-*  co-creation state on the seeded plan
+//	                            (cocreation_setup_test.go)
 //
 // Each such operation gets its own call and candidacy, so that examples do
 // not depend on each other's order; {id} is the candidacy's id on
@@ -29,8 +31,10 @@ import (
 const exampleEvaluator = "eval-example"
 
 type example struct {
-	id    string // for the {id} path parameter ("" = the documented example)
-	token string // bearer token to send instead of the administrator's ("" = default)
+	id     string            // for the {id} path parameter ("" = the documented example)
+	token  string            // bearer token to send instead of the administrator's ("" = default)
+	params map[string]string // parameters to send instead of their documented examples
+	body   []byte            // request body to send instead of the documented example
 }
 
 var exampleSeq int
@@ -46,6 +50,9 @@ func exampleFor(t *testing.T, c *cloud.Cloud, op *openapi3.Operation, path strin
 		return ex
 	}
 	exampleSeq++
+	if strings.HasPrefix(setup, "cocreation-") {
+		return cocreationExample(t, c, op, setup, exampleSeq)
+	}
 	callID, candID := evaluationExample(t, c, setup, exampleSeq)
 	ex.id = callID
 	if strings.Contains(path, "/candidacies/{id}") {

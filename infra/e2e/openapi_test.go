@@ -214,6 +214,9 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 			if ex.id != "" && p.Value.In == "path" && p.Value.Name == "id" {
 				v, ok = ex.id, true
 			}
+			if pv, given := ex.params[p.Value.Name]; given {
+				v, ok = pv, true
+			}
 			if !ok {
 				if p.Value.Required {
 					t.Errorf("%s: required parameter %q has no example", name, p.Value.Name)
@@ -234,6 +237,9 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 		}
 		if o.path == "/api/admin/events/{id}/checkins" {
 			body, _ = json.Marshal(map[string]string{"code": regCode})
+		}
+		if ex.body != nil {
+			body = ex.body
 		}
 		auth := o.op.Security == nil || len(*o.op.Security) > 0
 		if ex.token != "" {
