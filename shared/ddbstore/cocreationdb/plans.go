@@ -98,5 +98,8 @@ func (s Store) ListPlans(ctx context.Context, limit int, cursor string) ([]cocre
 		return nil, "", err
 	}
 	plans, err := ddbstore.DecodeAll(page, "plan", planItem.plan)
-	return plans, next, err
+	if err != nil {
+		return nil, "", err
+	}
+	return plans, next, nil
 }
