@@ -35,7 +35,9 @@ FUNCTIONS := \
 	EvaluatorFunction:evaluator \
 	AdminCandidaciesFunction:admincandidacies \
 	MembershipFunction:membership \
-	AdminMembershipFunction:adminmembership
+	AdminMembershipFunction:adminmembership \
+	CocreationFunction:cocreation \
+	AdminCocreationFunction:admincocreation
 
 .PHONY: help dev test bench lint build clean
 
@@ -112,6 +114,14 @@ build-MembershipFunction:
 
 build-AdminMembershipFunction:
 	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/adminmembership
+
+.PHONY: build-CocreationFunction build-AdminCocreationFunction
+
+build-CocreationFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/cocreation
+
+build-AdminCocreationFunction:
+	$(GOBUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/admincocreation
 
 # ---------------------------------------------------------------- everyday targets
 

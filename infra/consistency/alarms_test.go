@@ -10,9 +10,16 @@ import (
 )
 
 // TestEveryFunctionHasAnErrorsAlarm checks that each function of the
-// template is watched by exactly one errors alarm (metric-math alarms take
-// at most 10 metrics, so a new function must be added to one of them).
+// template is watched by exactly one errors alarm and one throttles alarm
+// (metric-math alarms take at most 10 metrics, so a new function must be
+// added to one of them).
 func TestEveryFunctionHasAnErrorsAlarm(t *testing.T) {
+	for _, metric := range []string{"Errors", "Throttles"} {
+		t.Run(metric, func(t *testing.T) { checkFunctionAlarms(t, metric) })
+	}
+}
+
+func checkFunctionAlarms(t *testing.T, metricName string) {
 	raw, err := os.ReadFile(repoPath(t, "template.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +49,7 @@ func TestEveryFunctionHasAnErrorsAlarm(t *testing.T) {
 			}
 			n++
 			metric := mapValue(mapValue(m, "MetricStat"), "Metric")
-			if mapValue(metric, "Namespace").Value != "AWS/Lambda" || mapValue(metric, "MetricName").Value != "Errors" {
+			if mapValue(metric, "Namespace").Value != "AWS/Lambda" || mapValue(metric, "MetricName").Value != metricName {
 				continue
 			}
 			for _, d := range mapValue(metric, "Dimensions").Content {
@@ -68,7 +75,7 @@ func TestEveryFunctionHasAnErrorsAlarm(t *testing.T) {
 	}
 	sort.Strings(problems)
 	if len(problems) > 0 {
-		t.Fatalf("functions not in exactly one errors alarm: %s", strings.Join(problems, ", "))
+		t.Fatalf("functions not in exactly one %s alarm: %s", metricName, strings.Join(problems, ", "))
 	}
 }
 

@@ -385,7 +385,7 @@ func membershipExample(t *testing.T, c *cloud.Cloud, setup, path string, n int) 
 	t.Helper()
 	admin := tokenFor(t, c, "admin", "")
 	o := joinOn(t, c, joinBody(fmt.Sprintf("Association exemple %d", n), "souss-massa", "fr"), nil)
-	ex := example{params: map[string]string{"token": o.token}, body: map[string]any{"organisationId": o.id}}
+	ex := example{params: map[string]string{"token": o.token}, fields: map[string]any{"organisationId": o.id}}
 	if strings.Contains(path, "/memberships/{id}") {
 		ex.id = o.id // else {id} is the documented working group
 	}

@@ -22,6 +22,8 @@ import (
 //	x-example-setup: cancelled-event  an event with a registrant, cancelled:
 //	                            {id} is its notification's id
 //	x-example-role: evaluator   send eval-example's token, not an administrator's
+//	x-example-setup: cocreation-*  co-creation state on the seeded plan
+//	                            (cocreation_setup_test.go)
 //
 // and the membership routes (membership_test.go):
 //
@@ -43,10 +45,12 @@ const exampleEvaluator = "eval-example"
 type example struct {
 	id    string // for the {id} path parameter ("" = the documented example)
 	token string // bearer token to send instead of the administrator's ("" = default)
-	// params replace the documented examples of these parameters (by name),
-	// body these fields of the documented request body.
+	// params replace the documented examples of these parameters (by name).
 	params map[string]string
-	body   map[string]any
+	// fields replace these fields of the documented request body; body
+	// replaces the whole body.
+	fields map[string]any
+	body   []byte
 }
 
 var exampleSeq int
@@ -68,6 +72,9 @@ func exampleFor(t *testing.T, c *cloud.Cloud, op *openapi3.Operation, path strin
 	}
 	if strings.HasPrefix(setup, "membership-") || strings.HasPrefix(setup, "group-") {
 		return membershipExample(t, c, setup, path, exampleSeq) // membership_test.go
+	}
+	if strings.HasPrefix(setup, "cocreation-") {
+		return cocreationExample(t, c, op, setup, exampleSeq)
 	}
 	callID, candID := evaluationExample(t, c, setup, exampleSeq)
 	ex.id = callID

@@ -235,10 +235,10 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 				headers[p.Value.Name] = v
 			}
 		}
-		if len(ex.body) > 0 && body != nil {
+		if len(ex.fields) > 0 && body != nil {
 			var m map[string]any
 			if err := json.Unmarshal(body, &m); err == nil {
-				for k, v := range ex.body {
+				for k, v := range ex.fields {
 					if _, documented := m[k]; documented {
 						m[k] = v
 					}
@@ -248,6 +248,9 @@ func TestOpenAPIExamplesWorkOnAFreshCloud(t *testing.T) {
 		}
 		if o.path == "/api/admin/events/{id}/checkins" {
 			body, _ = json.Marshal(map[string]string{"code": regCode})
+		}
+		if ex.body != nil {
+			body = ex.body
 		}
 		auth := o.op.Security == nil || len(*o.op.Security) > 0
 		if ex.token != "" {

@@ -1,8 +1,9 @@
 // Package seed loads the demo content of the civil-society space (the news
 // of the original page, in French, with Arabic versions written separately,
-// the useful links of citizen participation, an event, an open call and the
-// thematic and territorial working groups) through the administrators' HTTP
-// API, exactly as an administrator would. The local cloud applies it on
+// the useful links of citizen participation, an event, an open call, the
+// thematic and territorial working groups and a national action plan in its
+// proposals phase) through the administrators' HTTP API, exactly as an
+// administrator would. The local cloud applies it on
 // first start; it can also seed a deployed stage.
 //
 // Apply is idempotent: content that already exists (409 on create) is left
@@ -21,6 +22,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"espaceosc/shared/i18n"
 )
 
 //go:embed content.json
@@ -33,6 +36,7 @@ type Content struct {
 	Events        []Event        `json:"events"`
 	Calls         []Call         `json:"calls"`
 	WorkingGroups []WorkingGroup `json:"workingGroups"`
+	Plans         []Plan         `json:"plans"`
 }
 
 // WorkingGroup is one active working group with a stable ID (the admin
@@ -43,6 +47,25 @@ type WorkingGroup struct {
 	Name    Text   `json:"name"`
 	Mandate Text   `json:"mandate"`
 	Region  string `json:"region,omitempty"`
+}
+
+// Plan is a national action plan under co-creation with a stable ID, its
+// phases dated relative to the day it is seeded (Casablanca days, both
+// included), so that a fresh cloud is in its proposals phase. The other
+// fields are the admin API's (cocreation.NewPlan).
+type Plan struct {
+	ID          string          `json:"id"`
+	Title       Text            `json:"title"`
+	Description Text            `json:"description"`
+	Phases      []PlanPhase     `json:"phases"`
+	Themes      json.RawMessage `json:"themes"`
+}
+
+// PlanPhase is one phase of a seeded plan, in days from the seeding day.
+type PlanPhase struct {
+	Kind         string `json:"kind"`
+	StartsInDays int    `json:"startsInDays"`
+	EndsInDays   int    `json:"endsInDays"`
 }
 
 // Call is one open call for applications with a stable ID, dated relative
@@ -178,6 +201,22 @@ func Apply(ctx context.Context, baseURL, adminToken string) error {
 	for _, g := range c.WorkingGroups {
 		if _, err := cl.post(ctx, "/api/admin/working-groups", g); err != nil {
 			return fmt.Errorf("seed working group %s: %w", g.ID, err)
+		}
+	}
+	// Plans of co-creation; one that exists already is left as it is.
+	today := now.In(i18n.Casablanca)
+	for _, p := range c.Plans {
+		var phases []map[string]string
+		for _, ph := range p.Phases {
+			phases = append(phases, map[string]string{
+				"kind": ph.Kind, "startsOn": today.AddDate(0, 0, ph.StartsInDays).Format("2006-01-02"),
+				"endsOn": today.AddDate(0, 0, ph.EndsInDays).Format("2006-01-02"),
+			})
+		}
+		if _, err := cl.post(ctx, "/api/admin/cocreation/plans", map[string]any{
+			"id": p.ID, "title": p.Title, "description": p.Description, "phases": phases, "themes": p.Themes,
+		}); err != nil {
+			return fmt.Errorf("seed plan %s: %w", p.ID, err)
 		}
 	}
 	return nil

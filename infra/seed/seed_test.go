@@ -12,13 +12,16 @@ import (
 	"unicode/utf8"
 
 	admincalls "espaceosc/functions/admincalls/handler"
+	admincocreation "espaceosc/functions/admincocreation/handler"
 	admin "espaceosc/functions/admincontent/handler"
 	adminevents "espaceosc/functions/adminevents/handler"
 	adminmembership "espaceosc/functions/adminmembership/handler"
 	public "espaceosc/functions/publiccontent/handler"
 	"espaceosc/shared/calls"
+	"espaceosc/shared/cocreation"
 	"espaceosc/shared/ddbstore"
 	"espaceosc/shared/ddbstore/callsdb"
+	"espaceosc/shared/ddbstore/cocreationdb"
 	"espaceosc/shared/ddbstore/ddbtest"
 	"espaceosc/shared/ddbstore/eventsdb"
 	"espaceosc/shared/ddbstore/linksdb"
@@ -162,6 +165,7 @@ func TestApply(t *testing.T) {
 			}), log),
 			admincalls.New(calls.NewService(calls.Config{Store: callsdb.New(store), Log: log}), log),
 			adminmembership.New(membershipSvc, log),
+			admincocreation.New(cocreation.NewService(cocreation.Config{Store: cocreationdb.New(store), Log: log}), log),
 		},
 		calls: map[string]int{},
 	}
@@ -190,6 +194,10 @@ func TestApply(t *testing.T) {
 	}
 	if err != nil || strings.Join(groupIDs, ",") != "integrite:active,participation-citoyenne:active,redevabilite:active,transparence:active,region-oriental:active,region-souss-massa:active" {
 		t.Errorf("seed working groups: %v %v", groupIDs, err)
+	}
+	plan, err := cocreationdb.New(store).GetPlan(ctx, "pan-2026-2028")
+	if cur, ok := plan.Current(time.Now()); err != nil || !ok || cur.Kind != cocreation.ProposalsPhase || len(plan.Phases) != 7 || len(plan.Themes) != 7 {
+		t.Errorf("seed plan: %+v %v, want in its proposals phase, with 7 phases and 7 themes", plan, err)
 	}
 
 	get := func(path string, out any) {

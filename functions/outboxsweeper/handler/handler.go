@@ -8,6 +8,7 @@ import (
 
 	"espaceosc/shared/calls"
 	eventsvc "espaceosc/shared/events"
+	"espaceosc/shared/cocreation"
 	"espaceosc/shared/mail"
 	"espaceosc/shared/membership"
 	"espaceosc/shared/observations"
@@ -17,7 +18,7 @@ import (
 )
 
 // Templates renders every kind of email the capabilities record.
-var Templates = mail.Merge(observations.Emails, eventsvc.Emails, calls.Emails, membership.Emails)
+var Templates = mail.Merge(observations.Emails, eventsvc.Emails, calls.Emails, membership.Emails, cocreation.Emails)
 
 // minAge is how old a pending email must be before a sweep retries it. Zero:
 // a sweep racing an inline delivery is harmless (the claim lets exactly one
