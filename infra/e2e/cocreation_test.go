@@ -20,7 +20,6 @@ import (
 	"espaceosc/shared/secret"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
@@ -122,14 +121,12 @@ func createCommitmentOn(t testing.TB, c *cloud.Cloud, plan string, number int) s
 	return v.ID
 }
 
-// localTable is the local cloud's DynamoDB, for what no client can do: count
-// the items (nothing stored), plant a support request that has expired.
+// localTable is the local cloud's DynamoDB as the account's operator, for
+// what no client can do: count the items (nothing stored), plant a support
+// request that has expired.
 func localTable(t testing.TB) (*dynamodb.Client, string) {
 	t.Helper()
-	return dynamodb.New(dynamodb.Options{
-		Region: "eu-west-3", BaseEndpoint: aws.String(lc.Endpoints()["dynamodb"]),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
-	}), lc.Names()["Table"]
+	return operatorDynamo(lc), lc.Names()["Table"]
 }
 
 // tableItems counts the local table's items (tests may scan; the application never does).

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"espaceosc/shared/calls"
-	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/cocreation"
+	eventsvc "espaceosc/shared/events"
 	"espaceosc/shared/mail"
 	"espaceosc/shared/membership"
 	"espaceosc/shared/observations"
