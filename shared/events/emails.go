@@ -212,7 +212,8 @@ func (d emailData) details() []mail.Block {
 		{Text: text{"Lieu : ", "المكان: "}.in(l) + e.where(l)},
 	}
 	if e.Online && e.OnlineURL != "" {
-		b = append(b, mail.Block{Text: text{"Lien de connexion (personnel, ne le partagez pas) :", "رابط الالتحاق (شخصي، يرجى عدم مشاركته):"}.in(l)}, mail.Block{Link: e.OnlineURL})
+		b = append(b, mail.Block{Text: text{"Lien de connexion (personnel, ne le partagez pas) :", "رابط الالتحاق (شخصي، يرجى عدم مشاركته):"}.in(l)},
+			mail.Block{Text: text{"Rejoindre l'événement en ligne", "الالتحاق بالنشاط عن بُعد"}.in(l), Link: e.OnlineURL})
 	}
 	return b
 }
@@ -220,7 +221,7 @@ func (d emailData) details() []mail.Block {
 func manageBlocks(l i18n.Lang, link string) []mail.Block {
 	return []mail.Block{
 		{Text: text{"Pour consulter ou annuler votre inscription, utilisez votre lien personnel :", "للاطلاع على تسجيلكم أو إلغائه، استعملوا رابطكم الشخصي:"}.in(l)},
-		{Link: link},
+		{Text: text{"Gérer mon inscription", "تدبير تسجيلي"}.in(l), Link: link},
 	}
 }
 
@@ -246,7 +247,7 @@ func confirmation(d confirmedData, promoted bool) mail.Message {
 	}
 	m.Blocks = append(m.Blocks, d.details()...)
 	m.Blocks = append(m.Blocks,
-		mail.Block{Text: text{"Votre code d'inscription, à présenter à l'accueil : ", "رمز تسجيلكم، يرجى تقديمه عند الاستقبال: "}.in(l) + d.Code},
+		mail.Block{Text: text{"Votre code d'inscription, à présenter à l'accueil : ", "رمز تسجيلكم، يرجى تقديمه عند الاستقبال: "}.in(l) + mail.LTR(d.Code)},
 		mail.Block{Text: text{"Le fichier joint (invitation.ics) ajoute l'événement à votre agenda.", "يضيف الملف المرفق (invitation.ics) النشاط إلى مفكرتكم."}.in(l)},
 	)
 	m.Blocks = append(m.Blocks, manageBlocks(l, d.Link)...)
@@ -303,7 +304,7 @@ func linkMessage(d linkData) mail.Message {
 	m := mail.Message{Lang: l, Subject: text{"Votre inscription existe déjà — ", "تسجيلكم موجود مسبقًا — "}.in(l) + d.Event.Title}
 	m.Blocks = append(m.Blocks, d.hello(),
 		mail.Block{Text: text{"Une nouvelle inscription a été demandée avec votre adresse, qui est déjà inscrite à cet événement. Voici votre lien personnel (il remplace le précédent) :", "طُلب تسجيل جديد بعنوانكم، وهو مسجّل مسبقًا في هذا النشاط. إليكم رابطكم الشخصي (يعوّض الرابط السابق):"}.in(l)},
-		mail.Block{Link: d.Link},
+		mail.Block{Text: text{"Gérer mon inscription", "تدبير تسجيلي"}.in(l), Link: d.Link},
 		mail.Block{Text: text{"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.", "إذا لم تكونوا صاحب هذا الطلب، يرجى تجاهل هذه الرسالة."}.in(l)})
 	m.Blocks = append(m.Blocks, d.details()...)
 	return m
@@ -316,7 +317,7 @@ func reminderMessage(d reminderData) mail.Message {
 	m.Blocks = append(m.Blocks, d.hello(),
 		mail.Block{Text: text{"Nous vous rappelons l'événement auquel vous êtes inscrit·e :", "نذكّركم بالنشاط الذي سجّلتم فيه:"}.in(l)})
 	m.Blocks = append(m.Blocks, d.details()...)
-	m.Blocks = append(m.Blocks, mail.Block{Text: text{"Votre code d'inscription : ", "رمز تسجيلكم: "}.in(l) + d.Code},
+	m.Blocks = append(m.Blocks, mail.Block{Text: text{"Votre code d'inscription : ", "رمز تسجيلكم: "}.in(l) + mail.LTR(d.Code)},
 		mail.Block{Text: text{"Si vous ne pouvez plus venir, annulez votre inscription avec le lien reçu lors de l'inscription : votre place profitera à une personne de la liste d'attente.", "إذا تعذّر عليكم الحضور، يرجى إلغاء تسجيلكم عبر الرابط الذي توصلتم به عند التسجيل، ليستفيد من مقعدكم شخص من لائحة الانتظار."}.in(l)})
 	return m
 }
