@@ -174,9 +174,9 @@ type Registration struct {
 	// promotion, raised by each update notice (JobUpdated), so that a
 	// change reaches every registrant once and none of them twice.
 	NotifiedSequence int
-	LinkResentAt          time.Time
-	ExpiresAt             time.Time
-	Version               int
+	LinkResentAt     time.Time
+	ExpiresAt        time.Time
+	Version          int
 }
 
 // TokenMatches reports, in constant time, whether token is r's manage token.
