@@ -25,8 +25,8 @@ func init() {
 			i18n.AR: "تم سحب هذا الترشيح من قبل.",
 		},
 		"calls.incomplete": {
-			i18n.FR: "La candidature est incomplète : complétez les éléments ci-dessous avant de la déposer.",
-			i18n.AR: "الترشيح غير مكتمل: يرجى استكمال العناصر أدناه قبل إيداعه.",
+			i18n.FR: "La candidature est incomplète. Avant de la déposer, complétez chacun des éléments suivants :",
+			i18n.AR: "الترشيح غير مكتمل. قبل إيداعه، يرجى استكمال كل عنصر من العناصر التالية:",
 		},
 		"calls.document_missing": {
 			i18n.FR: "Document obligatoire manquant.",
