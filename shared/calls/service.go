@@ -20,6 +20,9 @@ type Config struct {
 	Mailer        Mailer  // the candidacies' emails and the outcomes
 	Uploads       Uploads // the association's uploads and their check
 	Files         Files   // the evaluators' links, the exports and the dossier ZIPs
+	// Directory lists the evaluators group (who can be assigned); the
+	// administrators' candidacies function gives it.
+	Directory Directory
 	PortalOrigin  string  // builds the private links
 	NoticeVersion string  // stored with every consent
 	// TempDir holds a dossier ZIP while it is written ("": os.TempDir(),
