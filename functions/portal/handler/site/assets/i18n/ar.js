@@ -335,6 +335,8 @@ export default {
   "admin.filter_status": "التصفية حسب الحالة",
   "admin.filter_all": "جميع الحالات",
   "admin.obs_from": "من: {name} <{email}>",
+  "admin.obs_author": "صاحب المساهمة: {name} ({email})",
+  "admin.obs_topic": "المحور: {topic}",
   "admin.obs_org": "المنظمة: {organisation}",
   "admin.obs_consent": "تمت الموافقة بتاريخ {date} (الإشعار {version})",
   "admin.obs_status": "الحالة الجديدة",

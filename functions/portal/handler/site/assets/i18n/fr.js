@@ -336,6 +336,8 @@ export default {
   "admin.filter_all": "Tous les états",
   "admin.obs_from": "De : {name} <{email}>",
   "admin.obs_org": "Organisation : {organisation}",
+  "admin.obs_author": "Auteur : {name} ({email})",
+  "admin.obs_topic": "Thème : {topic}",
   "admin.obs_consent": "Consentement donné le {date} (notice {version})",
   "admin.obs_status": "Nouvel état",
   "admin.obs_response": "Réponse à l’auteur",
