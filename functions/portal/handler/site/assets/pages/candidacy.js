@@ -377,7 +377,8 @@ function missingSummary(summary, form, docs, c, err) {
     }, t('form.error_item', { label, message }))));
   }
   const detail = err.problem?.detail || (err.status === 0 ? t('error.network') : t('error.generic'));
-  summary.replaceChildren(h('p', null, h('strong', null, detail)), items.length ? h('ul', null, items) : null);
+  summary.replaceChildren(h('p', null, h('strong', null, detail)));
+  if (items.length) summary.append(h('ul', null, items));
   summary.focus();
 }
 
