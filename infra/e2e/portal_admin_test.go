@@ -545,6 +545,7 @@ func TestPortalAdminAssignsByName(t *testing.T) {
 	if strings.Contains(textOf(t, ctx, `#assign-form`), "Administration locale") {
 		t.Error("an administrator is offered as an evaluator")
 	}
+	run(t, ctx, "show the form", chromedp.ScrollIntoView(`#assign-form`))
 	both(t, ctx, "admin-assign")
 	run(t, ctx, "tick Karim Alaoui and assign",
 		chromedp.Click(karim),

@@ -156,6 +156,8 @@ func workingGroupCandidacy(t *testing.T, lang string) {
 	if detail := textOf(t, ctx, summary+" p strong"); strings.Contains(detail, "ci-dessous") || strings.Contains(detail, "أدناه") {
 		t.Errorf("the summary points below: %q", detail)
 	}
+	run(t, ctx, "show the summary", chromedp.ScrollIntoView(summary))
+	screenshot(t, ctx, "candidacy-summary-"+lang+".png")
 	run(t, ctx, "follow the city's link", chromedp.Click(summary+` a[data-missing="association.city"]`))
 	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.name || document.activeElement.id`)); err != nil || focused != "association.city" {
 		t.Errorf("focus after following the city's link = %q (%v), want the city field", focused, err)
