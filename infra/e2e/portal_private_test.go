@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"espaceosc/infra/local/cloud"
 	"espaceosc/shared/ics/icstest"
 
+	ical "github.com/arran4/golang-ical"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -351,4 +353,64 @@ func registrationCancellation(t *testing.T, lang string) {
 	if problems := consoleProblems(); len(problems) > 0 {
 		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
 	}
+}
+
+// TestEventMoveSendsUpdatedInvitations: through the local cloud, moving a
+// published event (its date and place) makes the notifier email its seat
+// holders the updated invitation (same UID, higher SEQUENCE) and its
+// waitlist the new details without an .ics; both pass libical's iTIP check.
+func TestEventMoveSendsUpdatedInvitations(t *testing.T) {
+	id := newEvent(t, 1, 5, 61*24*time.Hour)
+	seat := fmt.Sprintf("move-seat-%d@example.ma", time.Now().UnixNano())
+	wait := fmt.Sprintf("move-wait-%d@example.ma", time.Now().UnixNano())
+	if r := register(t, id, seat, "ar"); r.Status != "confirmed" {
+		t.Fatalf("first registration %+v", r)
+	}
+	if r := register(t, id, wait, "fr"); r.Status != "waitlisted" {
+		t.Fatalf("second registration %+v", r)
+	}
+	_, confirmation := mailMatching(t, seat, regexp.MustCompile(`/ar/registrations/`))
+	_, invitation, _ := calendarOf(t, confirmation)
+
+	body := eventBody(id, 1, 5, 62*24*time.Hour)
+	delete(body, "id")
+	body["venue"] = map[string]string{"address": "Maison des associations", "city": "Rabat", "region": "Rabat-Salé-Kénitra"}
+	r := do(t, call{method: "PUT", path: "/api/admin/events/" + id, body: body, token: token(t, "admin")})
+	expectStatus(t, r, http.StatusOK)
+
+	var update, notice cloud.Message
+	waitFor(t, "the update emails", 30*time.Second, func() bool {
+		for _, m := range mailTo(seat) {
+			if strings.Contains(m.Subject, "تغيير في الموعد أو المكان") {
+				update = m
+			}
+		}
+		for _, m := range mailTo(wait) {
+			if strings.Contains(m.Subject, "Changement de date ou de lieu") {
+				notice = m
+			}
+		}
+		return update.ID != "" && notice.ID != ""
+	})
+	_, updated, method := calendarOf(t, update)
+	if method != "REQUEST" || updated.Id() != invitation.Id() {
+		t.Errorf("update: METHOD %s UID %s, want a REQUEST for %s", method, updated.Id(), invitation.Id())
+	}
+	seq := func(e *ical.VEvent) int {
+		n := -1
+		if v := e.GetProperty(ical.ComponentPropertySequence); v != nil {
+			n, _ = strconv.Atoi(v.Value)
+		}
+		return n
+	}
+	if seq(updated) <= seq(invitation) {
+		t.Errorf("update SEQUENCE %d, invitation %d: want higher", seq(updated), seq(invitation))
+	}
+	if loc := updated.GetProperty(ical.ComponentPropertyLocation); loc == nil || !strings.Contains(loc.Value, "Rabat") {
+		t.Errorf("update LOCATION = %v, want Rabat", loc)
+	}
+	if len(notice.Attachments) != 0 || !strings.Contains(notice.Text, "Maison des associations") || !strings.Contains(notice.Text, "liste d'attente") {
+		t.Errorf("the waitlisted person's notice: %d attachments, text:\n%s", len(notice.Attachments), notice.Text)
+	}
+	icstest.Valid(t, map[string][]byte{"invitation": confirmation.Attachments[0].Content, "update": update.Attachments[0].Content})
 }
