@@ -33,7 +33,7 @@ func main() {
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = awsenv.S3PathStyle() })
 	svc := events.NewService(events.Config{
 		Store: eventsdb.New(table), Mailer: mailer, Files: filestore.New(s3c, s3.NewPresignClient(s3c), env["DOSSIER_BUCKET"]), Log: log,
-		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"], Organizer: env["SENDER_EMAIL"],
 		Jobs: table.Jobs(), Starter: asyncinvoke.New(awslambda.NewFromConfig(cfg), env["NOTIFIER_FUNCTION"]),
 	})
 	lambda.Start(handler.New(svc, log).Serve)

@@ -29,7 +29,7 @@ func main() {
 	mailer := outbox.New(table.Outbox(), sesmail.New(sesv2.NewFromConfig(cfg, sesmail.FailFast), env["SENDER_EMAIL"]), events.Emails, log)
 	svc := events.NewService(events.Config{
 		Store: eventsdb.New(table), Mailer: mailer, Log: log,
-		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"], Organizer: env["SENDER_EMAIL"],
 		// EVENTS_REGISTER_RETRY (unset in the template) selects the former
 		// retry policy, "linear", for the surge benchmark's comparison.
 		RetryPolicy: events.RetryPolicy(os.Getenv("EVENTS_REGISTER_RETRY")),

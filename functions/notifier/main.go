@@ -34,7 +34,7 @@ func main() {
 	self := asyncinvoke.New(lambda.NewFromConfig(cfg), env["AWS_LAMBDA_FUNCTION_NAME"])
 	eventsSvc := events.NewService(events.Config{
 		Store: eventsdb.New(table), Mailer: mailer, Log: log,
-		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"],
+		PortalOrigin: env["PORTAL_ORIGIN"], NoticeVersion: env["NOTICE_VERSION"], Organizer: env["SENDER_EMAIL"],
 	})
 	runner := &bulk.Runner{
 		Store: table.Jobs(), Sources: handler.Sources(eventsSvc.Sources()), Mailer: mailer,

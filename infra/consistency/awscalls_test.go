@@ -28,31 +28,32 @@ import (
 // sdkActions maps a reachable SDK method ("package.Type.Method") to the IAM
 // actions it needs.
 var sdkActions = map[string][]string{
-	"dynamodb.Client.GetItem":            {"dynamodb:GetItem"},
-	"dynamodb.Client.PutItem":            {"dynamodb:PutItem"},
-	"dynamodb.Client.UpdateItem":         {"dynamodb:UpdateItem"},
-	"dynamodb.Client.DeleteItem":         {"dynamodb:DeleteItem"},
-	"dynamodb.Client.Query":              {"dynamodb:Query"},
-	"dynamodb.Client.Scan":               {"dynamodb:Scan"},
-	"dynamodb.Client.BatchGetItem":       {"dynamodb:BatchGetItem"},
-	"dynamodb.Client.BatchWriteItem":     {"dynamodb:BatchWriteItem"},
-	"dynamodb.Client.TransactGetItems":   {"dynamodb:GetItem"},
-	"dynamodb.Client.TransactWriteItems": nil, // the actions of its items: see txItemActions
-	"s3.Client.GetObject":                {"s3:GetObject"},
-	"s3.Client.HeadObject":               {"s3:GetObject"},
-	"s3.Client.PutObject":                {"s3:PutObject"},
-	"s3.Client.DeleteObject":             {"s3:DeleteObject"},
-	"s3.Client.CopyObject":               {"s3:GetObject", "s3:PutObject"},
-	"s3.Client.ListObjectsV2":            {"s3:ListBucket"},
-	"s3.Client.ListObjectVersions":       {"s3:ListBucketVersions"},
-	"s3.Client.DeleteObjects":            {"s3:DeleteObject"},
-	"s3.PresignClient.PresignPostObject": {"s3:PutObject"},
-	"s3.PresignClient.PresignGetObject":  {"s3:GetObject"},
-	"s3.PresignClient.PresignPutObject":  {"s3:PutObject"},
-	"sesv2.Client.SendEmail":             {"ses:SendEmail"},
-	"sesv2.Client.GetAccount":            {"ses:GetAccount"},
-	"lambda.Client.Invoke":               {"lambda:InvokeFunction"},
-	"sqs.Client.SendMessage":             {"sqs:SendMessage"},
+	"dynamodb.Client.GetItem":                         {"dynamodb:GetItem"},
+	"dynamodb.Client.PutItem":                         {"dynamodb:PutItem"},
+	"dynamodb.Client.UpdateItem":                      {"dynamodb:UpdateItem"},
+	"dynamodb.Client.DeleteItem":                      {"dynamodb:DeleteItem"},
+	"dynamodb.Client.Query":                           {"dynamodb:Query"},
+	"dynamodb.Client.Scan":                            {"dynamodb:Scan"},
+	"dynamodb.Client.BatchGetItem":                    {"dynamodb:BatchGetItem"},
+	"dynamodb.Client.BatchWriteItem":                  {"dynamodb:BatchWriteItem"},
+	"dynamodb.Client.TransactGetItems":                {"dynamodb:GetItem"},
+	"dynamodb.Client.TransactWriteItems":              nil, // the actions of its items: see txItemActions
+	"s3.Client.GetObject":                             {"s3:GetObject"},
+	"s3.Client.HeadObject":                            {"s3:GetObject"},
+	"s3.Client.PutObject":                             {"s3:PutObject"},
+	"s3.Client.DeleteObject":                          {"s3:DeleteObject"},
+	"s3.Client.CopyObject":                            {"s3:GetObject", "s3:PutObject"},
+	"s3.Client.ListObjectsV2":                         {"s3:ListBucket"},
+	"s3.Client.ListObjectVersions":                    {"s3:ListBucketVersions"},
+	"s3.Client.DeleteObjects":                         {"s3:DeleteObject"},
+	"s3.PresignClient.PresignPostObject":              {"s3:PutObject"},
+	"s3.PresignClient.PresignGetObject":               {"s3:GetObject"},
+	"s3.PresignClient.PresignPutObject":               {"s3:PutObject"},
+	"sesv2.Client.SendEmail":                          {"ses:SendEmail"},
+	"sesv2.Client.GetAccount":                         {"ses:GetAccount"},
+	"lambda.Client.Invoke":                            {"lambda:InvokeFunction"},
+	"sqs.Client.SendMessage":                          {"sqs:SendMessage"},
+	"cognitoidentityprovider.Client.ListUsersInGroup": {"cognito-idp:ListUsersInGroup"},
 }
 
 // txItemActions maps the ddbstore.Tx methods that add an item to a
@@ -65,12 +66,13 @@ var txItemActions = map[string]string{
 }
 
 var sdkPackages = map[string]string{
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb": "dynamodb",
-	"github.com/aws/aws-sdk-go-v2/service/s3":       "s3",
-	"github.com/aws/aws-sdk-go-v2/service/sesv2":    "sesv2",
-	"github.com/aws/aws-sdk-go-v2/service/lambda":   "lambda",
-	"github.com/aws/aws-sdk-go-v2/service/sqs":      "sqs",
-	"espaceosc/shared/ddbstore":                     "ddbstore",
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb":                "dynamodb",
+	"github.com/aws/aws-sdk-go-v2/service/s3":                      "s3",
+	"github.com/aws/aws-sdk-go-v2/service/sesv2":                   "sesv2",
+	"github.com/aws/aws-sdk-go-v2/service/lambda":                  "lambda",
+	"github.com/aws/aws-sdk-go-v2/service/sqs":                     "sqs",
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider": "cognitoidentityprovider",
+	"espaceosc/shared/ddbstore":                                    "ddbstore",
 }
 
 var (

@@ -97,6 +97,7 @@ func evaluationExample(t *testing.T, c *cloud.Cloud, setup string, n int) (callI
 	callID = createOpenCall(t, c, callBody(fmt.Sprintf("example-%s-%d", setup, n), now.Add(-time.Hour), now.Add(30*24*time.Hour)))
 	s := applySubmitOn(t, c, callID, "Association Tafra pour la transparence", fmt.Sprintf("example-%d-%d@example.org", n, now.UnixNano()), "fr", nil)
 	setCallStatus(t, c, admin, callID, "closed", "evaluating")
+	tokenFor(t, c, "evaluator", exampleEvaluator) // the evaluator's account: a member of the group
 	r := doOn(t, c, call{method: "POST", path: "/api/admin/candidacies/" + s.id + "/assignments", body: map[string]any{"evaluators": []string{exampleEvaluator}}, token: admin})
 	expectStatus(t, r, http.StatusOK)
 	if setup == "assigned" {

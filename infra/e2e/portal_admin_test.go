@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,6 +40,52 @@ func acceptDialogs(ctx context.Context) {
 			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
 		}
 	}()
+}
+
+// dialogs answers every confirm() the page opens as accept says, and keeps
+// their messages.
+type dialogs struct {
+	accept   atomic.Bool
+	mu       sync.Mutex
+	messages []string
+}
+
+func answerDialogs(ctx context.Context) *dialogs {
+	d := &dialogs{}
+	d.accept.Store(true)
+	events := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			d.mu.Lock()
+			d.messages = append(d.messages, ev.Message)
+			d.mu.Unlock()
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: d.accept.Load()})
+		}
+	}()
+	return d
+}
+
+// last is the message of the last dialog.
+func (d *dialogs) last() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.messages) == 0 {
+		return ""
+	}
+	return d.messages[len(d.messages)-1]
+}
+
+// adminCallStatus is a call's status (admin API).
+func adminCallStatus(t *testing.T, id string) string {
+	t.Helper()
+	r := do(t, call{method: "GET", path: "/api/admin/calls/" + id, token: token(t, "admin")})
+	expectStatus(t, r, http.StatusOK)
+	var c struct{ Status string }
+	r.json(t, &c)
+	return c.Status
 }
 
 // both takes a screenshot at phone size, then at desktop size, and returns to the phone.
@@ -228,6 +276,7 @@ func TestPortalEvaluatorScores(t *testing.T) {
 	if got := textOf(t, ctx, "#whoami"); !strings.Contains(got, "local-evaluator") {
 		t.Errorf("signed-in line = %q", got)
 	}
+
 	both(t, ctx, "evaluator-list")
 	run(t, ctx, "open the dossier",
 		chromedp.Click(row+` button`),
@@ -247,6 +296,10 @@ func TestPortalEvaluatorScores(t *testing.T) {
 		chromedp.SetValue(`#score-form [data-criterion="experience"] input`, "16"),
 		chromedp.Click(`#score-form button[type="submit"]`),
 		chromedp.WaitVisible(`//form[@id="score-form"]//p[@role="status" and text()="تم حفظ النقط."]`))
+	// The total against its maximum (the grid's weights: 40 + 60).
+	if got := textOf(t, ctx, "#score-form .total-line"); !strings.Contains(got, "77") || !strings.Contains(got, "من") || !strings.Contains(got, "100") {
+		t.Errorf("evaluator's total line = %q, want 77 of 100", got)
+	}
 	both(t, ctx, "evaluator-scored")
 
 	r = do(t, call{method: "GET", path: "/api/admin/candidacies/" + cand.id, token: admin})
@@ -292,7 +345,18 @@ func TestPortalEvaluatorScores(t *testing.T) {
 		chromedp.Click(callRow+`//button[text()="Candidatures"]`),
 		chromedp.WaitVisible(candRow),
 		chromedp.Click(candRow+`//button`),
-		chromedp.WaitVisible(`[data-evaluator="local-evaluator"] .badge.scored`),
+		chromedp.WaitVisible(`[data-evaluator="local-evaluator"] .badge.scored`))
+	// Evaluators by name and email; totals against their maximum.
+	if got := textOf(t, ctx, `[data-evaluator="local-evaluator"] .title`); !strings.Contains(got, "Évaluatrice locale") || !strings.Contains(got, "local-evaluator@espace-osc.local") {
+		t.Errorf("evaluation row names %q, want the evaluator's name and email", got)
+	}
+	if got := textOf(t, ctx, ".total-line"); !strings.Contains(got, "77 sur 100") {
+		t.Errorf("candidacy total line = %q, want 77 sur 100", got)
+	}
+	if got := textOf(t, ctx, "#admin-panel"); strings.Contains(got, "null") || strings.Contains(got, "undefined") {
+		t.Errorf("the candidacy shows code instead of text: %q", got)
+	}
+	run(t, ctx, "decide in the admin (2)",
 		chromedp.SetValue(`[data-field="outcome"] select`, "reserve"),
 		chromedp.Click(`//button[text()="Enregistrer la décision"]`),
 		chromedp.WaitVisible(`.badge.reserve`))
@@ -325,6 +389,7 @@ func TestPortalEvaluatorScores(t *testing.T) {
 
 func TestPortalAdminCreatesCall(t *testing.T) {
 	ctx, consoleProblems := portalBrowser(t)
+	asked := answerDialogs(ctx)
 	id := fmt.Sprintf("portal-gt-%d", time.Now().UnixNano()%1e9)
 	opens := time.Now().Add(24 * time.Hour).In(casablanca).Truncate(time.Hour)
 	run(t, ctx, "open the call form",
@@ -370,9 +435,21 @@ func TestPortalAdminCreatesCall(t *testing.T) {
 		chromedp.SendKeys(in("criteria", 2, "Poids"), "40"))
 	both(t, ctx, "admin-call-form")
 	row := `li[data-call="` + id + `"]`
-	run(t, ctx, "save and open the call",
+	// Opening asks first: refused, nothing changes.
+	asked.accept.Store(false)
+	run(t, ctx, "save, then decline to open the call",
 		chromedp.Click(f+`button[type="submit"]`),
 		chromedp.WaitVisible(row+` .badge.draft`),
+		chromedp.Click(`//li[@data-call="`+id+`"]//button[text()="Ouvrir l’appel"]`))
+	time.Sleep(500 * time.Millisecond)
+	if got := asked.last(); !strings.Contains(got, "Groupes thématiques "+id) {
+		t.Errorf("confirmation = %q, want it to name the call", got)
+	}
+	if got := adminCallStatus(t, id); got != "draft" {
+		t.Fatalf("status after declining = %q, want draft", got)
+	}
+	asked.accept.Store(true)
+	run(t, ctx, "open the call",
 		chromedp.Click(`//li[@data-call="`+id+`"]//button[text()="Ouvrir l’appel"]`),
 		chromedp.WaitVisible(row+` .badge.open`))
 
@@ -401,6 +478,100 @@ func TestPortalAdminCreatesCall(t *testing.T) {
 	}
 	if len(c.Criteria) != 2 || c.Criteria[0].ID != "experience" || c.Criteria[0].Weight != 60 || c.Criteria[1].MaxScore != 20 {
 		t.Errorf("criteria as stored: %+v", c.Criteria)
+	}
+	if problems := consoleProblems(); len(problems) > 0 {
+		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+// TestPortalAdminAssignsByName: a submitted candidacy while its call is
+// open shows no stray text and no assignment form; closing the call asks
+// first (declined: nothing changes); evaluators are then picked by name
+// and email from the evaluators group, and starting the evaluation asks
+// first too.
+func TestPortalAdminAssignsByName(t *testing.T) {
+	now := time.Now()
+	callID := createOpenCall(t, lc, callBody(fmt.Sprintf("portal-assign-%d", now.UnixNano()%1e9), now.Add(-time.Hour), now.Add(30*24*time.Hour)))
+	cand := applySubmitOn(t, lc, callID, "Association Amal pour la gouvernance", fmt.Sprintf("amal-assign-%d@example.org", now.UnixNano()), "fr", nil)
+	ctx, consoleProblems := portalBrowser(t)
+	asked := answerDialogs(ctx)
+	callRow := `//li[@data-call="` + callID + `"]`
+	candRow := `//li[@data-candidacy="` + cand.id + `"]`
+	run(t, ctx, "open the candidacy while the call is open",
+		chromedp.Navigate(lc.URL()+"/fr/admin"),
+		chromedp.WaitVisible(`form button.secondary`),
+		chromedp.Click(`form button.secondary`),
+		chromedp.WaitVisible(`#tab-calls`),
+		chromedp.Click(`#tab-calls`),
+		chromedp.WaitVisible(callRow),
+		chromedp.Click(callRow+`//button[text()="Candidatures"]`),
+		chromedp.WaitVisible(candRow),
+		chromedp.Click(candRow+`//button`),
+		chromedp.WaitVisible(`.total-line`))
+	if got := textOf(t, ctx, "#admin-panel"); strings.Contains(got, "null") || strings.Contains(got, "undefined") {
+		t.Errorf("the candidacy of an open call shows code instead of text: %q", got)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#assign-form').length`)); err != nil || n != 0 {
+		t.Errorf("an assignment form while the call is open (%d, %v)", n, err)
+	}
+
+	asked.accept.Store(false)
+	run(t, ctx, "decline to close the call",
+		chromedp.Click(`//button[text()="Retour aux appels"]`),
+		chromedp.WaitVisible(callRow),
+		chromedp.Click(callRow+`//button[@data-step="closed"]`))
+	time.Sleep(500 * time.Millisecond)
+	if got := asked.last(); !strings.Contains(got, "Clore l’appel") || !strings.Contains(got, "définitive") {
+		t.Errorf("confirmation = %q", got)
+	}
+	if got := adminCallStatus(t, callID); got != "open" {
+		t.Fatalf("status after declining = %q, want open", got)
+	}
+	asked.accept.Store(true)
+	run(t, ctx, "close the call",
+		chromedp.Click(callRow+`//button[@data-step="closed"]`),
+		chromedp.WaitVisible(callRow+`//span[contains(@class,"badge") and contains(@class,"closed")]`))
+
+	// The group's members by name and email; one is ticked and assigned.
+	karim := `#assign-form input[value="local-evaluator-2"]`
+	run(t, ctx, "assign by name",
+		chromedp.Click(callRow+`//button[text()="Candidatures"]`),
+		chromedp.WaitVisible(candRow),
+		chromedp.Click(candRow+`//button`),
+		chromedp.WaitVisible(karim))
+	if got := textOf(t, ctx, `#assign-form`); !strings.Contains(got, "Karim Alaoui (karim.alaoui@espace-osc.local)") || !strings.Contains(got, "Évaluatrice locale") {
+		t.Errorf("assignment form = %q, want the evaluators by name and email", got)
+	}
+	if strings.Contains(textOf(t, ctx, `#assign-form`), "Administration locale") {
+		t.Error("an administrator is offered as an evaluator")
+	}
+	run(t, ctx, "show the form", chromedp.ScrollIntoView(`#assign-form`))
+	both(t, ctx, "admin-assign")
+	run(t, ctx, "tick Karim Alaoui and assign",
+		chromedp.Click(karim),
+		chromedp.Click(`#assign-form button[type="submit"]`),
+		chromedp.WaitVisible(`[data-evaluator="local-evaluator-2"]`))
+	if got := textOf(t, ctx, `[data-evaluator="local-evaluator-2"] .title`); !strings.Contains(got, "Karim Alaoui") {
+		t.Errorf("evaluation row = %q, want the evaluator's name", got)
+	}
+	if on, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('#assign-form input[value="local-evaluator-2"]'); return i.checked && i.disabled; })()`)); err != nil || !on {
+		t.Errorf("the assigned evaluator is not shown ticked and fixed (%v)", err)
+	}
+	r := do(t, call{method: "GET", path: "/api/admin/candidacies/" + cand.id, token: token(t, "admin")})
+	expectStatus(t, r, http.StatusOK)
+	var v struct{ Evaluations []struct{ Evaluator string } }
+	r.json(t, &v)
+	if len(v.Evaluations) != 1 || v.Evaluations[0].Evaluator != "local-evaluator-2" {
+		t.Errorf("evaluations after the UI: %s", r.body)
+	}
+
+	run(t, ctx, "start the evaluation",
+		chromedp.Click(`//button[text()="Retour aux appels"]`),
+		chromedp.WaitVisible(callRow),
+		chromedp.Click(callRow+`//button[@data-step="evaluating"]`),
+		chromedp.WaitVisible(callRow+`//span[contains(@class,"badge") and contains(@class,"evaluating")]`))
+	if got := asked.last(); !strings.Contains(got, "Lancer l’évaluation") {
+		t.Errorf("confirmation = %q", got)
 	}
 	if problems := consoleProblems(); len(problems) > 0 {
 		t.Errorf("console errors (CSP violations, failed loads, exceptions):\n%s", strings.Join(problems, "\n"))

@@ -233,6 +233,19 @@ func TestPortalArabicHomeAndObservation(t *testing.T) {
 		chromedp.SendKeys(row+`//textarea[@name="response"]`, answer),
 		chromedp.Click(row+`//button[@type="submit"]`),
 		chromedp.WaitVisible(row+`//span[contains(@class,"badge") and text()="تمت الإجابة"]`))
+	// The list shows who wrote, on which theme, in which language.
+	for sel, want := range map[string]string{
+		row + `//span[@data-author]`:            "سلمى العلوي",
+		row + `//span[@data-topic="open_data"]`: "البيانات المفتوحة",
+		row + `//span[@data-lang="ar"]`:         "العربية",
+	} {
+		if got := textOf(t, ctx, sel); !strings.Contains(got, want) {
+			t.Errorf("observation row %s = %q, want %q in it", sel, got, want)
+		}
+	}
+	if got := textOf(t, ctx, row+`//span[@data-author]`); !strings.Contains(got, email) {
+		t.Errorf("observation row's author = %q, want the address %s", got, email)
+	}
 	var answered bool
 	for _, m := range lc.Mail() {
 		for _, to := range m.To {
@@ -245,6 +258,10 @@ func TestPortalArabicHomeAndObservation(t *testing.T) {
 	run(t, ctx, "open the follow-up link",
 		chromedp.Navigate(lc.URL()+link[0]),
 		chromedp.WaitVisible("dl.facts .reference"))
+	// The token leaves the address bar (and the language switch); this tab keeps it.
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || strings.Contains(loc, "token=") || !strings.HasSuffix(loc, strings.Split(link[0], "?")[0]) {
+		t.Errorf("location after opening the follow-up link = %q (%v), want the page without its token", loc, err)
+	}
 	if got := textOf(t, ctx, "dl.facts .reference"); got != reference {
 		t.Errorf("follow-up reference = %q, want %q", got, reference)
 	}
@@ -254,8 +271,15 @@ func TestPortalArabicHomeAndObservation(t *testing.T) {
 	if got := textOf(t, ctx, "section.panel"); !strings.Contains(got, answer) {
 		t.Errorf("follow-up response section = %q, want the answer", got)
 	}
-	if got, want := attrOf(t, ctx, "#lang-switch", "href"), strings.Replace(link[0], "/ar/", "/fr/", 1); got != want {
-		t.Errorf("language switch on the follow-up page = %q, want %q (same page, same token)", got, want)
+	if got, want := attrOf(t, ctx, "#lang-switch", "href"), strings.Replace(strings.Split(link[0], "?")[0], "/ar/", "/fr/", 1); got != want {
+		t.Errorf("language switch on the follow-up page = %q, want %q (same page, no token)", got, want)
+	}
+	run(t, ctx, "switch to French in the same tab",
+		chromedp.Click("#lang-switch"),
+		chromedp.WaitVisible(`html[lang="fr"]`),
+		chromedp.WaitVisible("dl.facts .reference"))
+	if got := textOf(t, ctx, "dl.facts .reference"); got != reference {
+		t.Errorf("French follow-up reference = %q, want %q (the tab kept the token)", got, reference)
 	}
 
 	if problems := consoleProblems(); len(problems) > 0 {
@@ -333,6 +357,10 @@ func TestPortalFrenchPagesAndAdmin(t *testing.T) {
 		chromedp.SendKeys(`#admin-panel form [data-field="body"] textarea`, "Un atelier de cocréation du plan d'action national.\n\nInscriptions ouvertes."),
 		chromedp.Click(`#admin-panel form button[type="submit"]`),
 		chromedp.WaitVisible(row+`//span[contains(@class,"badge") and text()="Brouillon"]`))
+	// Newest first, whatever the language: the new draft heads the list.
+	if got := textOf(t, ctx, `#admin-panel .news-list > li:first-child .title`); got != title {
+		t.Errorf("first news row = %q, want the newest item %q", got, title)
+	}
 	run(t, ctx, "publish it",
 		chromedp.Click(row+`//button[text()="Publier"]`),
 		chromedp.WaitVisible(row+`//span[contains(@class,"badge") and text()="Publiée"]`))

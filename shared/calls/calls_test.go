@@ -623,3 +623,52 @@ func TestConcurrentSubmissions(t *testing.T) {
 		t.Errorf("submitted list = %d %v", len(list), err)
 	}
 }
+
+// TestWorkingGroupCandidacyKeepsItsGroups: a GT candidacy's private view
+// names the call's working groups (what the page offers), a save that
+// omits the groups keeps those chosen when applying, and an incomplete
+// submission names the missing fields in words that point to them.
+func TestWorkingGroupCandidacyKeepsItsGroups(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	in := copilInput("gt-2026")
+	in.Kind = "gt"
+	in.WorkingGroups = []calls.WorkingGroupInput{
+		{ID: "transparence", Name: text("Transparence budgétaire", "شفافية الميزانية")},
+		{ID: "souss-massa", Name: text("Région Souss-Massa", "جهة سوس ماسة")},
+	}
+	call := openCall(t, e, in)
+	a := application("fr")
+	a.WorkingGroups = []string{"souss-massa"}
+	id, token := apply(t, e, call.ID, a)
+
+	v, err := e.svc.Open(ctx, id, token, i18n.AR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Call.WorkingGroups; len(got) != 2 || got[1].ID != "souss-massa" || got[1].Name != "جهة سوس ماسة" {
+		t.Errorf("the view's call offers %+v, want both groups named in Arabic", got)
+	}
+	mot := strings.Repeat("Nous suivons le budget de la région depuis 2018. ", 3)
+	v, err = e.svc.Patch(ctx, id, token, calls.CandidacyPatch{Motivation: &mot}, i18n.FR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.WorkingGroups) != 1 || v.WorkingGroups[0] != "souss-massa" {
+		t.Errorf("groups after a save without them = %v, want [souss-massa]", v.WorkingGroups)
+	}
+	none := []string{}
+	if _, err := e.svc.Patch(ctx, id, token, calls.CandidacyPatch{WorkingGroups: &none}, i18n.FR); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.Submit(ctx, id, token, i18n.FR)
+	if got := strings.Join(fields(err), " "); !strings.Contains(got, "workingGroups:required") {
+		t.Errorf("submission without a group: %q, want workingGroups:required", got)
+	}
+	if p, ok := apperr.As(err); !ok || p.Key != "calls.incomplete" {
+		t.Errorf("submission without a group: %v, want calls.incomplete", err)
+	}
+	if got := i18n.T(i18n.FR, "calls.incomplete", nil); strings.Contains(got, "ci-dessous") {
+		t.Errorf("the incomplete message points below: %q", got)
+	}
+}

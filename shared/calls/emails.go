@@ -73,8 +73,8 @@ func linkMessage(d linkData) mail.Message {
 			Blocks: []mail.Block{
 				{Text: "مرحبًا " + d.Name + "،"},
 				{Text: "تم إنشاء مسودة ترشيح جمعية «" + d.Association + "» لطلب «" + d.Call + "». لم يتم إيداعها بعد."},
-				{Text: "يمكنكم استكمالها وتحميل وثائق الملف (بصيغة PDF) ثم إيداعها قبل " + localTime(d.ClosesAt, i18n.AR) + " (بتوقيت الدار البيضاء) عبر الرابط الشخصي التالي. يرجى عدم مشاركته، فهو يتيح الوصول إلى ترشيحكم:"},
-				{Link: d.Link},
+				{Text: "يمكنكم استكمالها وتحميل وثائق الملف (بصيغة PDF) ثم إيداعها قبل " + mail.LTR(localTime(d.ClosesAt, i18n.AR)) + " (بتوقيت الدار البيضاء) عبر الرابط الشخصي التالي. يرجى عدم مشاركته، فهو يتيح الوصول إلى ترشيحكم:"},
+				{Text: "فتح فضاء ترشيحي", Link: d.Link},
 			},
 		}
 	}
@@ -85,7 +85,7 @@ func linkMessage(d linkData) mail.Message {
 			{Text: "Bonjour " + d.Name + ","},
 			{Text: "Le brouillon de candidature de l'association « " + d.Association + " » à l'appel « " + d.Call + " » est enregistré. Il n'est pas encore déposé."},
 			{Text: "Vous pouvez le compléter, téléverser les documents du dossier (PDF) puis le déposer avant le " + localTime(d.ClosesAt, i18n.FR) + " (heure de Casablanca) grâce au lien personnel ci-dessous. Ne le partagez pas : il donne accès à votre candidature."},
-			{Link: d.Link},
+			{Text: "Ouvrir mon espace de candidature", Link: d.Link},
 		},
 	}
 }
@@ -130,7 +130,7 @@ func receiptMessage(d receiptData) mail.Message {
 	var docs []mail.Block
 	for _, doc := range d.Documents {
 		if d.Lang == i18n.AR {
-			docs = append(docs, mail.Block{Text: "• " + doc.Label + ": " + formatBytes(doc.Size) + " بايت، SHA-256: " + doc.SHA256})
+			docs = append(docs, mail.Block{Text: "• " + doc.Label + ": " + mail.LTR(formatBytes(doc.Size)) + " بايت، SHA-256: " + mail.LTR(doc.SHA256)})
 		} else {
 			docs = append(docs, mail.Block{Text: "• " + doc.Label + " : " + formatBytes(doc.Size) + " octets, SHA-256 : " + doc.SHA256})
 		}
@@ -138,13 +138,13 @@ func receiptMessage(d receiptData) mail.Message {
 	if d.Lang == i18n.AR {
 		blocks := []mail.Block{
 			{Text: "مرحبًا " + d.Name + "،"},
-			{Text: "نشهد بتوصّلنا بترشيح جمعية «" + d.Association + "» لطلب «" + d.Call + "»، المودَع بتاريخ " + localTime(d.SubmittedAt, i18n.AR) + " (بتوقيت الدار البيضاء)."},
-			{Text: "المرجع: " + d.Reference + ". يرجى ذكره في كل مراسلة."},
+			{Text: "نشهد بتوصّلنا بترشيح جمعية «" + d.Association + "» لطلب «" + d.Call + "»، المودَع بتاريخ " + mail.LTR(localTime(d.SubmittedAt, i18n.AR)) + " (بتوقيت الدار البيضاء)."},
+			{Text: "المرجع: " + mail.LTR(d.Reference) + ". يرجى ذكره في كل مراسلة."},
 			{Text: "الوثائق المتوصَّل بها:"},
 		}
 		blocks = append(blocks, docs...)
-		blocks = append(blocks, mail.Block{Text: "أصبح الترشيح غير قابل للتعديل. يمكنكم سحبه قبل إغلاق الطلب في " + localTime(d.ClosesAt, i18n.AR) + " عبر رابطكم الشخصي. احتفظوا بهذا الوصل."})
-		return mail.Message{Lang: i18n.AR, Subject: "وصل إيداع الترشيح — " + d.Reference, Blocks: blocks}
+		blocks = append(blocks, mail.Block{Text: "أصبح الترشيح غير قابل للتعديل. يمكنكم سحبه قبل إغلاق الطلب في " + mail.LTR(localTime(d.ClosesAt, i18n.AR)) + " عبر رابطكم الشخصي. احتفظوا بهذا الوصل."})
+		return mail.Message{Lang: i18n.AR, Subject: "وصل إيداع الترشيح — " + mail.LTR(d.Reference), Blocks: blocks}
 	}
 	blocks := []mail.Block{
 		{Text: "Bonjour " + d.Name + ","},
@@ -172,10 +172,10 @@ func withdrawnMessage(d withdrawnData) mail.Message {
 	if d.Lang == i18n.AR {
 		text := "تم سحب ترشيح جمعية «" + d.Association + "» لطلب «" + d.Call + "»"
 		if d.Reference != "" {
-			text += " (المرجع " + d.Reference + ")"
+			text += " (المرجع " + mail.LTR(d.Reference) + ")"
 		}
 		return mail.Message{Lang: i18n.AR, Subject: "سحب الترشيح: " + d.Call, Blocks: []mail.Block{
-			{Text: "مرحبًا " + d.Name + "،"}, {Text: text + " بتاريخ " + localTime(d.WithdrawnAt, i18n.AR) + "."},
+			{Text: "مرحبًا " + d.Name + "،"}, {Text: text + " بتاريخ " + mail.LTR(localTime(d.WithdrawnAt, i18n.AR)) + "."},
 		}}
 	}
 	text := "La candidature de l'association « " + d.Association + " » à l'appel « " + d.Call + " »"
@@ -209,9 +209,9 @@ func outcomeMessage(d outcomeData) mail.Message {
 		default:
 			verdict = "نأسف لإخباركم بأن لجنة الانتقاء المستقلة لم تختر جمعية «" + d.Association + "» هذه المرة. نشكركم على اهتمامكم ومشاركتكم."
 		}
-		return mail.Message{Lang: i18n.AR, Subject: "نتيجة الترشيح — " + d.Reference, Blocks: []mail.Block{
+		return mail.Message{Lang: i18n.AR, Subject: "نتيجة الترشيح — " + mail.LTR(d.Reference), Blocks: []mail.Block{
 			{Text: "مرحبًا " + d.Name + "،"},
-			{Text: "تم نشر نتائج طلب «" + d.Call + "» (المرجع " + d.Reference + ")."},
+			{Text: "تم نشر نتائج طلب «" + d.Call + "» (المرجع " + mail.LTR(d.Reference) + ")."},
 			{Text: verdict},
 		}}
 	}

@@ -44,7 +44,8 @@ func newEvEnv(t testing.TB) evEnv {
 	quiet := slog.New(slog.DiscardHandler)
 	ev := calls.NewService(calls.Config{
 		Store: callsdb.New(st), Mailer: outbox.New(st.Outbox(), sender, calls.Emails, quiet), Files: b,
-		TempDir: t.TempDir(), Log: quiet, Now: func() time.Time { return evNow },
+		Directory: callstest.Evaluators("eval-1", "eval-2", "eval-3"),
+		TempDir:   t.TempDir(), Log: quiet, Now: func() time.Time { return evNow },
 	})
 	return evEnv{ev: ev, store: callsdb.New(st), table: st, bucket: b, sender: sender, now: evNow}
 }
@@ -248,6 +249,15 @@ func TestEvaluationAccessAndScoring(t *testing.T) {
 	wantCode(t, err, apperr.Conflict)
 	_, err = e.ev.Assign(ctx, "nope", "admin-1", calls.AssignInput{Evaluators: []string{"eval-1"}})
 	wantCode(t, err, apperr.NotFound)
+	// Only members of the evaluators group: a well-formed stranger is refused by name.
+	_, err = e.ev.Assign(ctx, a.ID, "admin-1", calls.AssignInput{Evaluators: []string{"eval-1", "eval-9"}})
+	wantCode(t, err, apperr.Invalid)
+	if f := strings.Join(fields(err), " "); f != "evaluators[1]:calls.not_evaluator" {
+		t.Errorf("a stranger's assignment: fields %q, want evaluators[1] not an evaluator", f)
+	}
+	if evs, _ := e.store.EvaluationsOf(ctx, a.ID); len(evs) != 0 {
+		t.Fatalf("a refused assignment stored %d evaluations", len(evs))
+	}
 	got, err := e.ev.Assign(ctx, a.ID, "admin-1", calls.AssignInput{Evaluators: []string{"eval-1", "eval-2"}})
 	if err != nil || len(got) != 2 {
 		t.Fatalf("Assign = %d, %v", len(got), err)

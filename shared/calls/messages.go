@@ -24,9 +24,13 @@ func init() {
 			i18n.FR: "Cette candidature a déjà été retirée.",
 			i18n.AR: "تم سحب هذا الترشيح من قبل.",
 		},
+		"calls.not_evaluator": {
+			i18n.FR: "Cette personne n'est pas membre du groupe des évaluateurs.",
+			i18n.AR: "هذا الشخص ليس عضوًا في مجموعة المقيّمين.",
+		},
 		"calls.incomplete": {
-			i18n.FR: "La candidature est incomplète : complétez les éléments ci-dessous avant de la déposer.",
-			i18n.AR: "الترشيح غير مكتمل: يرجى استكمال العناصر أدناه قبل إيداعه.",
+			i18n.FR: "La candidature est incomplète. Avant de la déposer, complétez chacun des éléments suivants :",
+			i18n.AR: "الترشيح غير مكتمل. قبل إيداعه، يرجى استكمال كل عنصر من العناصر التالية:",
 		},
 		"calls.document_missing": {
 			i18n.FR: "Document obligatoire manquant.",

@@ -49,10 +49,38 @@ func (s *Service) ForAdmin(ctx context.Context, id string, lang i18n.Lang) (Admi
 	return c.AdminView(call, evs, lang, s.now()), nil
 }
 
+// EvaluatorView is a member of the evaluators group as administrators
+// choose among them.
+type EvaluatorView struct {
+	Sub   string `json:"sub"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// Evaluators lists the members of the evaluators group, by name.
+func (s *Service) Evaluators(ctx context.Context) ([]EvaluatorView, error) {
+	if s.Directory == nil {
+		return nil, fmt.Errorf("list evaluators: no directory")
+	}
+	list, err := s.Directory.Evaluators(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list evaluators: %w", err)
+	}
+	out := make([]EvaluatorView, 0, len(list))
+	for _, e := range list {
+		out = append(out, EvaluatorView(e))
+	}
+	return out, nil
+}
+
 // Assign assigns a submitted candidacy to evaluators (those already
 // assigned are kept as they are) while its call is closed or evaluating.
+// Each must be a member of the evaluators group.
 func (s *Service) Assign(ctx context.Context, id, by string, in AssignInput) ([]EvaluationView, error) {
 	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkEvaluators(ctx, in.Evaluators); err != nil {
 		return nil, err
 	}
 	c, call, err := s.candidacy(ctx, id)
@@ -85,6 +113,29 @@ func (s *Service) Assign(ctx context.Context, id, by string, in AssignInput) ([]
 		out = append(out, e.View(call, i18n.FR))
 	}
 	return out, nil
+}
+
+// checkEvaluators refuses subs that are not members of the evaluators
+// group: an assignment nobody can see or score.
+func (s *Service) checkEvaluators(ctx context.Context, subs []string) error {
+	if s.Directory == nil {
+		return fmt.Errorf("assign: no directory")
+	}
+	members, err := s.Directory.Evaluators(ctx)
+	if err != nil {
+		return fmt.Errorf("assign: list evaluators: %w", err)
+	}
+	known := map[string]bool{}
+	for _, m := range members {
+		known[m.Sub] = true
+	}
+	var fs apperr.Fields
+	for i, sub := range subs {
+		if !known[sub] {
+			fs.Add(fmt.Sprintf("evaluators[%d]", i), "calls.not_evaluator", nil)
+		}
+	}
+	return fs.Err()
 }
 
 // Decide records the outcome of a submitted candidacy while its call is

@@ -16,12 +16,15 @@ import (
 // Config is what the service is built from. A function wires only what its
 // routes use: the public calls function gives no Mailer, Uploads or Files.
 type Config struct {
-	Store         Store
-	Mailer        Mailer  // the candidacies' emails and the outcomes
-	Uploads       Uploads // the association's uploads and their check
-	Files         Files   // the evaluators' links, the exports and the dossier ZIPs
-	PortalOrigin  string  // builds the private links
-	NoticeVersion string  // stored with every consent
+	Store   Store
+	Mailer  Mailer  // the candidacies' emails and the outcomes
+	Uploads Uploads // the association's uploads and their check
+	Files   Files   // the evaluators' links, the exports and the dossier ZIPs
+	// Directory lists the evaluators group (who can be assigned); the
+	// administrators' candidacies function gives it.
+	Directory     Directory
+	PortalOrigin  string // builds the private links
+	NoticeVersion string // stored with every consent
 	// TempDir holds a dossier ZIP while it is written ("": os.TempDir(),
 	// /tmp on Lambda), so that memory stays flat whatever its size.
 	TempDir string

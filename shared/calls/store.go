@@ -143,3 +143,18 @@ type Files interface {
 	// filename.
 	Put(ctx context.Context, key, contentType, filename string, body io.Reader, size int64) error
 }
+
+// Evaluator is a member of the evaluators group: who an administrator
+// assigns a candidacy to.
+type Evaluator struct {
+	Sub   string // the identity's subject, as the evaluator's JWT carries it
+	Name  string
+	Email string
+}
+
+// Directory is the staff directory (the user pool's evaluators group).
+type Directory interface {
+	// Evaluators returns every enabled member of the evaluators group;
+	// apperr.Unavailable when the directory cannot answer now.
+	Evaluators(ctx context.Context) ([]Evaluator, error)
+}

@@ -211,13 +211,25 @@ type RepresentativeView struct {
 	Email string `json:"email"`
 }
 
-// CallSummary is the call a candidacy belongs to, in one language.
+// CallSummary is the call a candidacy belongs to, in one language, with
+// the working groups of a GT call (what its candidacies choose among).
 type CallSummary struct {
-	ID        string `json:"id"`
-	Kind      Kind   `json:"kind"`
-	Title     string `json:"title"`
-	ClosesAt  string `json:"closesAt"`
-	Accepting bool   `json:"accepting"`
+	ID            string             `json:"id"`
+	Kind          Kind               `json:"kind"`
+	Title         string             `json:"title"`
+	ClosesAt      string             `json:"closesAt"`
+	Accepting     bool               `json:"accepting"`
+	WorkingGroups []WorkingGroupView `json:"workingGroups,omitempty"`
+}
+
+// summary is c as a candidacy's view names it, in lang; accepting as of
+// the caller's clock.
+func (c Call) summary(lang i18n.Lang, accepting bool) CallSummary {
+	s := CallSummary{ID: c.ID, Kind: c.Kind, Title: c.Title.In(lang), ClosesAt: rfc3339(c.ClosesAt), Accepting: accepting}
+	for _, g := range c.WorkingGroups {
+		s.WorkingGroups = append(s.WorkingGroups, WorkingGroupView{ID: g.ID, Name: g.Name.In(lang)})
+	}
+	return s
 }
 
 // CandidacyView is a candidacy as its association sees it through its
@@ -245,7 +257,7 @@ func (c Candidacy) View(call Call, lang i18n.Lang, now time.Time) CandidacyView 
 	a, r := c.Association, c.Representative
 	v := CandidacyView{
 		ID:        c.ID,
-		Call:      CallSummary{ID: call.ID, Kind: call.Kind, Title: call.Title.In(lang), ClosesAt: rfc3339(call.ClosesAt), Accepting: call.Accepting(now)},
+		Call:      call.summary(lang, call.Accepting(now)),
 		Reference: c.Reference, Status: c.Status,
 		Association: AssociationView{
 			Name: a.Name, Acronym: a.Acronym, LegalForm: a.LegalForm, RegistrationNumber: a.RegistrationNumber,

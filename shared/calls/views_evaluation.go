@@ -108,7 +108,7 @@ func (c Candidacy) EvaluatorView(call Call, e Evaluation, lang i18n.Lang) Evalua
 	a := c.Association
 	v := EvaluatorCandidacyView{
 		ID: c.ID, Reference: c.Reference, CallStatus: call.Status,
-		Call: CallSummary{ID: call.ID, Kind: call.Kind, Title: call.Title.In(lang), ClosesAt: rfc3339(call.ClosesAt)},
+		Call: call.summary(lang, false),
 		Association: EvaluatorAssociationView{Name: a.Name, Acronym: a.Acronym, LegalForm: a.LegalForm, RegistrationNumber: a.RegistrationNumber,
 			YearFounded: a.YearFounded, Region: a.Region, City: a.City, Website: a.Website},
 		ThematicAreas: append([]string{}, c.ThematicAreas...), WorkingGroups: append([]string{}, c.WorkingGroups...),

@@ -50,13 +50,13 @@ func ackMessage(d ackData) mail.Message {
 	if d.Lang == i18n.AR {
 		return mail.Message{
 			Lang:    i18n.AR,
-			Subject: "إشعار باستلام مقترحكم — " + d.Reference,
+			Subject: "إشعار باستلام مقترحكم — " + mail.LTR(d.Reference),
 			Blocks: []mail.Block{
 				{Text: "مرحبًا " + d.Name + "،"},
-				{Text: "لقد توصّلنا بمقترحكم «" + d.Title + "» في إطار الإنشاء المشترك لـ«" + d.Plan + "». يحمل المرجع " + d.Reference + "، يرجى ذكره في كل مراسلة."},
+				{Text: "لقد توصّلنا بمقترحكم «" + d.Title + "» في إطار الإنشاء المشترك لـ«" + d.Plan + "». يحمل المرجع " + mail.LTR(d.Reference) + "، يرجى ذكره في كل مراسلة."},
 				{Text: "سيُنشر مقترحكم بعد مراجعته، دون اسمكم ولا عنوان بريدكم الإلكتروني، وسيتلقى ردًا معللًا يُنشر ويُرسل إليكم."},
 				{Text: "يمكنكم تتبّع مآله عبر الرابط الشخصي التالي. يرجى عدم مشاركته:"},
-				{Link: d.Link},
+				{Text: "تتبّع مقترحي", Link: d.Link},
 				{Text: "شكرًا على مشاركتكم في الحكومة المنفتحة."},
 			},
 		}
@@ -69,7 +69,7 @@ func ackMessage(d ackData) mail.Message {
 			{Text: "Nous avons bien reçu votre proposition « " + d.Title + " » pour la co-création du « " + d.Plan + " ». Elle porte la référence " + d.Reference + " ; merci de la rappeler dans toute correspondance."},
 			{Text: "Elle sera publiée après modération, sans votre nom ni votre adresse, et recevra une réponse motivée, publiée et envoyée à cette adresse."},
 			{Text: "Vous pouvez suivre son traitement grâce au lien personnel ci-dessous. Ne le partagez pas :"},
-			{Link: d.Link},
+			{Text: "Suivre ma proposition", Link: d.Link},
 			{Text: "Merci de votre participation au gouvernement ouvert."},
 		},
 	}
@@ -89,10 +89,10 @@ func supportMessage(d supportData) mail.Message {
 	if d.Lang == i18n.AR {
 		return mail.Message{
 			Lang:    i18n.AR,
-			Subject: "أكّدوا دعمكم للمقترح " + d.Reference,
+			Subject: "أكّدوا دعمكم للمقترح " + mail.LTR(d.Reference),
 			Blocks: []mail.Block{
-				{Text: "طلبتم دعم المقترح «" + d.Title + "» (" + d.Reference + "). لن يُحتسب دعمكم إلا بعد تأكيده عبر الرابط التالي، الصالح إلى غاية " + d.ValidUntil + " (بتوقيت الدار البيضاء):"},
-				{Link: d.Link},
+				{Text: "طلبتم دعم المقترح «" + d.Title + "» (" + mail.LTR(d.Reference) + "). لن يُحتسب دعمكم إلا بعد تأكيده عبر الرابط التالي، الصالح إلى غاية " + mail.LTR(d.ValidUntil) + " (بتوقيت الدار البيضاء):"},
+				{Text: "تأكيد دعمي", Link: d.Link},
 				{Text: "يُحتسب دعم واحد لكل عنوان بريد إلكتروني. إذا لم تكونوا صاحب هذا الطلب، تجاهلوا هذه الرسالة: لن يُحتسب أي شيء."},
 			},
 		}
@@ -102,7 +102,7 @@ func supportMessage(d supportData) mail.Message {
 		Subject: "Confirmez votre soutien à la proposition " + d.Reference,
 		Blocks: []mail.Block{
 			{Text: "Vous avez demandé à soutenir la proposition « " + d.Title + " » (" + d.Reference + "). Votre soutien ne sera compté qu'une fois confirmé par le lien ci-dessous, valable jusqu'au " + d.ValidUntil + " (heure de Casablanca) :"},
-			{Link: d.Link},
+			{Text: "Confirmer mon soutien", Link: d.Link},
 			{Text: "Un seul soutien est compté par adresse e-mail. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera compté."},
 		},
 	}
@@ -125,7 +125,7 @@ func responseMessage(d responseData) mail.Message {
 	if d.Lang == i18n.AR {
 		blocks := []mail.Block{
 			{Text: "مرحبًا " + d.Name + "،"},
-			{Text: "صدر الرد المعلل على مقترحكم «" + d.Title + "» (" + d.Reference + "). القرار: " + decision + "."},
+			{Text: "صدر الرد المعلل على مقترحكم «" + d.Title + "» (" + mail.LTR(d.Reference) + "). القرار: " + decision + "."},
 		}
 		if d.Commitment != "" {
 			blocks = append(blocks, mail.Block{Text: "الالتزام المعني: " + d.Commitment})
@@ -135,7 +135,7 @@ func responseMessage(d responseData) mail.Message {
 			mail.Block{Quote: true, Text: d.Justification},
 			mail.Block{Text: "هذا الرد منشور في صفحة المقترح، طبقًا لمعايير شراكة الحكومة المنفتحة. شكرًا على مشاركتكم."},
 		)
-		return mail.Message{Lang: i18n.AR, Subject: "الرد المعلل على مقترحكم — " + d.Reference, Blocks: blocks}
+		return mail.Message{Lang: i18n.AR, Subject: "الرد المعلل على مقترحكم — " + mail.LTR(d.Reference), Blocks: blocks}
 	}
 	blocks := []mail.Block{
 		{Text: "Bonjour " + d.Name + ","},

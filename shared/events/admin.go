@@ -63,52 +63,88 @@ const changeAttempts = 4
 
 // change re-reads the event and applies f until the write wins.
 func (s *Service) change(ctx context.Context, id string, f func(e *Event, now time.Time) error) (Event, error) {
+	e, _, err := s.changeTelling(ctx, id, func(e *Event, now time.Time) (*bulk.Job, error) { return nil, f(e, now) })
+	return e, err
+}
+
+// changeTelling is change where f may also return a job (a fan-out of the
+// change to the registrants), recorded in the change's transaction; it
+// returns the job recorded with the write that won, if any.
+func (s *Service) changeTelling(ctx context.Context, id string, f func(e *Event, now time.Time) (*bulk.Job, error)) (Event, *bulk.Job, error) {
 	var lastErr error
 	for range changeAttempts {
 		e, err := s.getEvent(ctx, id)
 		if err != nil {
-			return Event{}, err
+			return Event{}, nil, err
 		}
 		prev := e.Version
 		now := s.clock()
-		if err := f(&e, now); err != nil {
-			return Event{}, err
+		job, err := f(&e, now)
+		if err != nil {
+			return Event{}, nil, err
 		}
 		e.UpdatedAt, e.Version = now, prev+1
-		err = s.Store.UpdateEvent(ctx, e, prev)
+		if job != nil {
+			err = s.Store.UpdateEventWithJob(ctx, e, prev, *job)
+		} else {
+			err = s.Store.UpdateEvent(ctx, e, prev)
+		}
 		if apperr.Is(err, apperr.Conflict) {
 			lastErr = err
 			continue // a registration or another change came first: read again
 		}
 		if err != nil {
-			return Event{}, fmt.Errorf("update event %s: %w", id, err)
+			return Event{}, nil, fmt.Errorf("update event %s: %w", id, err)
 		}
-		return e, nil
+		return e, job, nil
 	}
-	return Event{}, apperr.Wrap(apperr.Conflict, "events.stale", lastErr)
+	return Event{}, nil, apperr.Wrap(apperr.Conflict, "events.stale", lastErr)
+}
+
+// moved reports whether an edit changed what a registrant's calendar and
+// plans rest on: the date and time, the place, the online link.
+func moved(before, after Event) bool {
+	sameVenue := (before.Venue == nil) == (after.Venue == nil) && (before.Venue == nil || *before.Venue == *after.Venue)
+	return !before.StartsAt.Equal(after.StartsAt) || !before.EndsAt.Equal(after.EndsAt) || !sameVenue ||
+		before.Online != after.Online || before.OnlineURL != after.OnlineURL
 }
 
 // Update replaces an event's editable fields. Capacity cannot go below the
 // seats taken (409). Seats a raise frees go to the waitlist first come first
-// served, as a cancellation's seat does.
+// served, as a cancellation's seat does. An edit of a published event that
+// moves it (date, time, place, online link) tells its registrants: a
+// JobUpdated recorded with the edit, run by the notifier.
 func (s *Service) Update(ctx context.Context, id string, in Input) (AdminView, error) {
 	p, err := in.validate(false)
 	if err != nil {
 		return AdminView{}, err
 	}
-	e, err := s.change(ctx, id, func(e *Event, now time.Time) error {
+	e, job, err := s.changeTelling(ctx, id, func(e *Event, now time.Time) (*bulk.Job, error) {
 		if e.Status == Cancelled {
-			return apperr.New(apperr.Conflict, "events.cancelled")
+			return nil, apperr.New(apperr.Conflict, "events.cancelled")
 		}
 		if in.Capacity < e.Confirmed {
-			return &apperr.Error{Code: apperr.Conflict, Key: "events.capacity_below_confirmed", Params: map[string]any{"confirmed": e.Confirmed}}
+			return nil, &apperr.Error{Code: apperr.Conflict, Key: "events.capacity_below_confirmed", Params: map[string]any{"confirmed": e.Confirmed}}
+		}
+		before := *e
+		if e.Venue != nil {
+			v := *e.Venue
+			before.Venue = &v
 		}
 		in.apply(e, p)
 		e.Sequence++
-		return nil
+		if e.Status == Published && moved(before, *e) {
+			j := bulk.New(JobUpdated, e.ID, e.Sequence, now)
+			return &j, nil
+		}
+		return nil, nil
 	})
 	if err != nil {
 		return AdminView{}, err
+	}
+	if job != nil {
+		s.startJob(ctx, job.ID)
+		s.Log.Info("event moved: registrants told", "eventId", e.ID, "jobId", job.ID, "sequence", e.Sequence)
 	}
 	// Every edit fills free seats from the waitlist, so one that stopped
 	// halfway (a timeout) is completed by the next.

@@ -21,6 +21,7 @@ const (
 	KindLink           = "event.link"
 	KindReminder       = "event.reminder"
 	KindEventCancelled = "event.cancelled"
+	KindUpdated        = "event.updated"
 )
 
 // Emails are the capability's email templates, by kind.
@@ -32,6 +33,7 @@ var Emails = mail.Templates{
 	KindLink:           mail.Typed(linkMessage),
 	KindReminder:       mail.Typed(reminderMessage),
 	KindEventCancelled: mail.Typed(eventCancelledMessage),
+	KindUpdated:        mail.Typed(updatedMessage),
 }
 
 // ManageLink is the registrant's private link: the portal page that calls
@@ -68,9 +70,11 @@ type emailData struct {
 	Lang           i18n.Lang `json:"lang"`
 	RegistrationID string    `json:"registrationId"` // the .ics UID
 	Name           string    `json:"name"`
-	Code           string    `json:"code"` // the check-in code
+	Email          string    `json:"email"` // the .ics ATTENDEE
+	Code           string    `json:"code"`  // the check-in code
 	Event          eventData `json:"event"`
 	Stamp          time.Time `json:"stamp"`
+	Organizer      string    `json:"organizer,omitempty"` // the .ics ORGANIZER (the sender address)
 }
 
 // confirmedData renders a confirmation and a promotion (with the .ics).
@@ -86,8 +90,20 @@ type waitlistedData struct {
 	Link     string `json:"link"`
 }
 
-// withdrawnData renders the acknowledgement of a cancellation.
-type withdrawnData struct{ emailData }
+// withdrawnData renders the acknowledgement of a cancellation; Calendar:
+// the registration held a seat, whose invitation an .ics CANCEL removes.
+type withdrawnData struct {
+	emailData
+	Calendar bool `json:"calendar,omitempty"`
+}
+
+// updatedData renders the notice that an event moved (date or place);
+// Confirmed: the registrant holds a seat, and gets the updated invitation
+// (.ics REQUEST, same UID, the new SEQUENCE) with the online link.
+type updatedData struct {
+	emailData
+	Confirmed bool `json:"confirmed,omitempty"`
+}
 
 // linkData renders a new manage link sent after a duplicate registration.
 type linkData struct {
@@ -144,9 +160,14 @@ func (e eventData) where(lang i18n.Lang) string {
 	return strings.Join(parts, text{", ", "، "}.in(lang))
 }
 
+// organizerName is the .ics ORGANIZER's display name.
+var organizerName = text{"Espace de la société civile — Gouvernement ouvert Maroc", "فضاء المجتمع المدني — الحكومة المنفتحة بالمغرب"}
+
 // calendar is the .ics attachment of a registration (UID per registration,
-// so that a CANCEL removes exactly what the REQUEST added). A REQUEST sent
-// to a confirmed registrant of an online event carries the online link.
+// so that a CANCEL removes exactly what the REQUEST added, and an update
+// replaces it), from the portal's sender address to the registrant. A
+// REQUEST sent to a confirmed registrant of an online event carries the
+// online link.
 func (d emailData) calendar(m ics.Method) mail.Attachment {
 	desc := d.Event.Description
 	if m == ics.Request && d.Event.Online && d.Event.OnlineURL != "" {
@@ -157,6 +178,8 @@ func (d emailData) calendar(m ics.Method) mail.Attachment {
 		Start: d.Event.StartsAt, End: d.Event.EndsAt,
 		Summary: d.Event.Title, Description: desc,
 		Location: d.Event.where(d.Lang), URL: d.Event.Page,
+		Organizer: ics.Person{Name: organizerName.in(d.Lang), Email: d.Organizer},
+		Attendees: []ics.Person{{Name: d.Name, Email: d.Email}},
 	})
 	name := "invitation.ics"
 	if m == ics.Cancel {
@@ -189,7 +212,8 @@ func (d emailData) details() []mail.Block {
 		{Text: text{"Lieu : ", "المكان: "}.in(l) + e.where(l)},
 	}
 	if e.Online && e.OnlineURL != "" {
-		b = append(b, mail.Block{Text: text{"Lien de connexion (personnel, ne le partagez pas) :", "رابط الالتحاق (شخصي، يرجى عدم مشاركته):"}.in(l)}, mail.Block{Link: e.OnlineURL})
+		b = append(b, mail.Block{Text: text{"Lien de connexion (personnel, ne le partagez pas) :", "رابط الالتحاق (شخصي، يرجى عدم مشاركته):"}.in(l)},
+			mail.Block{Text: text{"Rejoindre l'événement en ligne", "الالتحاق بالنشاط عن بُعد"}.in(l), Link: e.OnlineURL})
 	}
 	return b
 }
@@ -197,7 +221,7 @@ func (d emailData) details() []mail.Block {
 func manageBlocks(l i18n.Lang, link string) []mail.Block {
 	return []mail.Block{
 		{Text: text{"Pour consulter ou annuler votre inscription, utilisez votre lien personnel :", "للاطلاع على تسجيلكم أو إلغائه، استعملوا رابطكم الشخصي:"}.in(l)},
-		{Link: link},
+		{Text: text{"Gérer mon inscription", "تدبير تسجيلي"}.in(l), Link: link},
 	}
 }
 
@@ -223,7 +247,7 @@ func confirmation(d confirmedData, promoted bool) mail.Message {
 	}
 	m.Blocks = append(m.Blocks, d.details()...)
 	m.Blocks = append(m.Blocks,
-		mail.Block{Text: text{"Votre code d'inscription, à présenter à l'accueil : ", "رمز تسجيلكم، يرجى تقديمه عند الاستقبال: "}.in(l) + d.Code},
+		mail.Block{Text: text{"Votre code d'inscription, à présenter à l'accueil : ", "رمز تسجيلكم، يرجى تقديمه عند الاستقبال: "}.in(l) + mail.LTR(d.Code)},
 		mail.Block{Text: text{"Le fichier joint (invitation.ics) ajoute l'événement à votre agenda.", "يضيف الملف المرفق (invitation.ics) النشاط إلى مفكرتكم."}.in(l)},
 	)
 	m.Blocks = append(m.Blocks, manageBlocks(l, d.Link)...)
@@ -242,11 +266,37 @@ func waitlistedMessage(d waitlistedData) mail.Message {
 
 func withdrawnMessage(d withdrawnData) mail.Message {
 	l := d.Lang
-	return mail.Message{Lang: l,
+	m := mail.Message{Lang: l,
 		Subject: text{"Inscription annulée — ", "تم إلغاء التسجيل — "}.in(l) + d.Event.Title,
 		Blocks: append([]mail.Block{d.hello(),
 			{Text: text{"Votre inscription a bien été annulée. Merci de nous avoir prévenus : votre place profite à une autre personne.", "تم إلغاء تسجيلكم. شكرًا على إخبارنا: سيستفيد شخص آخر من مقعدكم."}.in(l)},
 		}, d.details()...)}
+	if d.Calendar {
+		m.Attachments = []mail.Attachment{d.calendar(ics.Cancel)}
+		m.Blocks = append(m.Blocks, mail.Block{Text: text{"Le fichier joint (annulation.ics) retire l'événement de votre agenda.", "يحذف الملف المرفق (annulation.ics) النشاط من مفكرتكم."}.in(l)})
+	}
+	return m
+}
+
+// updatedMessage tells a registrant that the event moved: its date, time
+// or place changed. A confirmed registrant gets the updated invitation.
+func updatedMessage(d updatedData) mail.Message {
+	l := d.Lang
+	m := mail.Message{Lang: l, Subject: text{"Changement de date ou de lieu — ", "تغيير في الموعد أو المكان — "}.in(l) + d.Event.Title}
+	m.Blocks = append(m.Blocks, d.hello(),
+		mail.Block{Text: text{"La date, l'horaire ou le lieu de l'événement auquel vous êtes inscrit·e ont changé. Voici les informations à jour :", "تغيّر موعد أو توقيت أو مكان النشاط الذي سجّلتم فيه. إليكم المعلومات المحيّنة:"}.in(l)})
+	m.Blocks = append(m.Blocks, d.details()...)
+	if d.Confirmed {
+		m.Attachments = []mail.Attachment{d.calendar(ics.Request)}
+		m.Blocks = append(m.Blocks,
+			mail.Block{Text: text{"Votre inscription reste confirmée. Le fichier joint (invitation.ics) met à jour l'événement dans votre agenda.", "يبقى تسجيلكم مؤكدًا. يحيّن الملف المرفق (invitation.ics) النشاط في مفكرتكم."}.in(l)})
+	} else {
+		m.Blocks = append(m.Blocks,
+			mail.Block{Text: text{"Vous êtes toujours sur la liste d'attente ; si une place se libère, vous recevrez une confirmation par e-mail.", "ما زلتم في لائحة الانتظار؛ إذا تحرّر مقعد، ستتوصلون بتأكيد عبر البريد الإلكتروني."}.in(l)})
+	}
+	m.Blocks = append(m.Blocks,
+		mail.Block{Text: text{"Si vous ne pouvez plus venir, annulez votre inscription avec le lien reçu lors de l'inscription : votre place profitera à une autre personne.", "إذا تعذّر عليكم الحضور، يرجى إلغاء تسجيلكم عبر الرابط الذي توصلتم به عند التسجيل، ليستفيد من مقعدكم شخص آخر."}.in(l)})
+	return m
 }
 
 func linkMessage(d linkData) mail.Message {
@@ -254,7 +304,7 @@ func linkMessage(d linkData) mail.Message {
 	m := mail.Message{Lang: l, Subject: text{"Votre inscription existe déjà — ", "تسجيلكم موجود مسبقًا — "}.in(l) + d.Event.Title}
 	m.Blocks = append(m.Blocks, d.hello(),
 		mail.Block{Text: text{"Une nouvelle inscription a été demandée avec votre adresse, qui est déjà inscrite à cet événement. Voici votre lien personnel (il remplace le précédent) :", "طُلب تسجيل جديد بعنوانكم، وهو مسجّل مسبقًا في هذا النشاط. إليكم رابطكم الشخصي (يعوّض الرابط السابق):"}.in(l)},
-		mail.Block{Link: d.Link},
+		mail.Block{Text: text{"Gérer mon inscription", "تدبير تسجيلي"}.in(l), Link: d.Link},
 		mail.Block{Text: text{"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.", "إذا لم تكونوا صاحب هذا الطلب، يرجى تجاهل هذه الرسالة."}.in(l)})
 	m.Blocks = append(m.Blocks, d.details()...)
 	return m
@@ -267,7 +317,7 @@ func reminderMessage(d reminderData) mail.Message {
 	m.Blocks = append(m.Blocks, d.hello(),
 		mail.Block{Text: text{"Nous vous rappelons l'événement auquel vous êtes inscrit·e :", "نذكّركم بالنشاط الذي سجّلتم فيه:"}.in(l)})
 	m.Blocks = append(m.Blocks, d.details()...)
-	m.Blocks = append(m.Blocks, mail.Block{Text: text{"Votre code d'inscription : ", "رمز تسجيلكم: "}.in(l) + d.Code},
+	m.Blocks = append(m.Blocks, mail.Block{Text: text{"Votre code d'inscription : ", "رمز تسجيلكم: "}.in(l) + mail.LTR(d.Code)},
 		mail.Block{Text: text{"Si vous ne pouvez plus venir, annulez votre inscription avec le lien reçu lors de l'inscription : votre place profitera à une personne de la liste d'attente.", "إذا تعذّر عليكم الحضور، يرجى إلغاء تسجيلكم عبر الرابط الذي توصلتم به عند التسجيل، ليستفيد من مقعدكم شخص من لائحة الانتظار."}.in(l)})
 	return m
 }
@@ -293,7 +343,7 @@ func (s *Service) emailData(e Event, r Registration, now time.Time, online bool)
 	if online && e.Online {
 		ev.OnlineURL = e.OnlineURL
 	}
-	return emailData{Lang: r.Lang, RegistrationID: r.ID, Name: r.FullName, Code: r.Code, Event: ev, Stamp: now}
+	return emailData{Lang: r.Lang, RegistrationID: r.ID, Name: r.FullName, Email: r.Email, Code: r.Code, Event: ev, Stamp: now, Organizer: s.Organizer}
 }
 
 // compose is the email of kind to r, about r, rendered from data when sent.

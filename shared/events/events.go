@@ -95,7 +95,9 @@ type Event struct {
 	Waitlisted  int // people on the waitlist now
 	WaitlistSeq int // last waitlist position handed out (positions are 1..WaitlistSeq)
 	Attended    int
-	// Sequence is the iCalendar SEQUENCE: incremented by each edit.
+	// Sequence is the iCalendar SEQUENCE: incremented by each edit (an
+	// edit that moves the event's date or place also tells the
+	// registrants: JobUpdated).
 	Sequence    int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -167,9 +169,14 @@ type Registration struct {
 	RemindedAt   time.Time
 	// EventCancelNotifiedAt is when the event's cancellation was emailed.
 	EventCancelNotifiedAt time.Time
-	LinkResentAt          time.Time
-	ExpiresAt             time.Time
-	Version               int
+	// NotifiedSequence is the event's Sequence as of the last details
+	// (and .ics) the registrant was sent: set on registration and
+	// promotion, raised by each update notice (JobUpdated), so that a
+	// change reaches every registrant once and none of them twice.
+	NotifiedSequence int
+	LinkResentAt     time.Time
+	ExpiresAt        time.Time
+	Version          int
 }
 
 // TokenMatches reports, in constant time, whether token is r's manage token.

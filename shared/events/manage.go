@@ -68,7 +68,9 @@ func (s *Service) Withdraw(ctx context.Context, id, token string) (ManageView, e
 		next := r
 		next.Status, next.CancelledAt, next.UpdatedAt, next.Version = RegCancelled, now, now, r.Version+1
 		w := Withdrawal{Registration: next, PrevVersion: r.Version}
-		ack, err := s.compose(next, KindWithdrawn, withdrawnData{s.emailData(e, next, now, false)})
+		// A seat held came with an invitation (.ics): the acknowledgement
+		// takes it out of the person's calendar with a CANCEL.
+		ack, err := s.compose(next, KindWithdrawn, withdrawnData{s.emailData(e, next, now, false), r.Status == RegConfirmed})
 		if err != nil {
 			return ManageView{}, err
 		}
@@ -121,6 +123,7 @@ func (s *Service) promotion(ctx context.Context, e Event, now time.Time) (Promot
 	}
 	p := first
 	p.Status, p.ConfirmedAt, p.UpdatedAt, p.Version = RegConfirmed, now, now, first.Version+1
+	p.NotifiedSequence = e.Sequence
 	// A new manage link: the token is not stored, so the promotion email carries a fresh one.
 	token, hash, err := secret.NewToken(s.Rand)
 	if err != nil {

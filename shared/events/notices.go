@@ -12,15 +12,22 @@ import (
 )
 
 // Telling every registrant of an event something — that it is cancelled,
-// that it starts soon — is a bulk job (shared/bulk): the change that makes
-// the news records the job, the notifier function runs it, and each
-// registrant is told once (a mark on the registration, written with the
-// email).
+// that it moved, that it starts soon — is a bulk job (shared/bulk): the
+// change that makes the news records the job, the notifier function runs
+// it, and each registrant is told once (a mark on the registration, written
+// with the email).
 
 // Job kinds of this capability.
 const (
 	JobCancelled = "events.cancelled" // an event cancelled: every confirmed and waitlisted registrant
 	JobReminders = "events.reminders" // an event's reminder time: every confirmed registrant
+	// JobUpdated: an event's date, time or place changed (its occurrence
+	// is the event's new Sequence). Confirmed registrants get the updated
+	// invitation (.ics REQUEST, same UID, the new SEQUENCE); waitlisted
+	// ones get the same news without an .ics (they have no invitation to
+	// update, and may prefer to leave the list). An update recorded while
+	// an earlier one is still being told tells the latest state once.
+	JobUpdated = "events.updated"
 )
 
 // NoticeMark names the mark a notice sets on a registration.
@@ -29,6 +36,10 @@ type NoticeMark string
 const (
 	MarkReminded       NoticeMark = "remindedAt"
 	MarkCancelNotified NoticeMark = "eventCancelNotifiedAt"
+	// MarkUpdated is a number, not an instant: the event's Sequence the
+	// registrant was told of (Registration.NotifiedSequence). A notice
+	// with this mark sets it to Sequence unless it is there already.
+	MarkUpdated NoticeMark = "notifiedSequence"
 )
 
 // Notice is one registrant told of something once.
@@ -37,6 +48,7 @@ type Notice struct {
 	Mark         NoticeMark
 	Status       RegStatus // the registration's status it requires ("" for any)
 	At           time.Time
+	Sequence     int // MarkUpdated: the event's Sequence told
 	Email        outbox.Email
 }
 
@@ -45,6 +57,7 @@ func (s *Service) Sources() map[string]bulk.Source {
 	return map[string]bulk.Source{
 		JobCancelled: noticeSource{s: s, mark: MarkCancelNotified, filter: NotCancelNotified, statuses: []RegStatus{RegConfirmed, RegWaitlisted}},
 		JobReminders: noticeSource{s: s, mark: MarkReminded, filter: NotReminded, statuses: []RegStatus{RegConfirmed}, requireStatus: true},
+		JobUpdated:   noticeSource{s: s, mark: MarkUpdated, statuses: []RegStatus{RegConfirmed, RegWaitlisted}, requireStatus: true},
 	}
 }
 
@@ -64,8 +77,8 @@ func (src noticeSource) Expand(ctx context.Context, job bulk.Job, cursor string,
 	if err != nil {
 		return nil, "", err
 	}
-	if src.mark == MarkReminded && e.Status != Published {
-		return nil, "", nil // cancelled meanwhile: no reminder
+	if (src.mark == MarkReminded || src.mark == MarkUpdated) && e.Status != Published {
+		return nil, "", nil // cancelled meanwhile: no reminder, no update
 	}
 	status, page := src.statuses[0], ""
 	if cursor != "" {
@@ -80,15 +93,22 @@ func (src noticeSource) Expand(ctx context.Context, job bulk.Job, cursor string,
 	notices := make([]Notice, 0, len(regs))
 	for _, r := range regs {
 		var m outbox.Email
-		if src.mark == MarkReminded {
+		switch src.mark {
+		case MarkReminded:
 			m, err = s.compose(r, KindReminder, reminderData{s.emailData(e, r, now, true)})
-		} else {
+		case MarkUpdated:
+			if r.NotifiedSequence >= e.Sequence {
+				continue // registered, promoted or told since the change
+			}
+			confirmed := status == RegConfirmed
+			m, err = s.compose(r, KindUpdated, updatedData{s.emailData(e, r, now, confirmed), confirmed})
+		default:
 			m, err = s.compose(r, KindEventCancelled, eventCancelledData{s.emailData(e, r, now, false)})
 		}
 		if err != nil {
 			return nil, "", err
 		}
-		n := Notice{Registration: r, Mark: src.mark, At: now, Email: m}
+		n := Notice{Registration: r, Mark: src.mark, At: now, Sequence: e.Sequence, Email: m}
 		if src.requireStatus {
 			n.Status = status
 		}

@@ -78,6 +78,7 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegistrationI
 		if err != nil {
 			return Receipt{}, err
 		}
+		r.NotifiedSequence = e.Sequence
 		op := Registering{}
 		switch place, position := e.place(); place {
 		case RegConfirmed:

@@ -16,10 +16,13 @@ import (
 
 // Config is what the service is built from.
 type Config struct {
-	Store         Store
-	Mailer        Mailer
-	Files         Files  // the dossier bucket, for exports; nil in functions that do not export
-	PortalOrigin  string // builds the links of the emails
+	Store        Store
+	Mailer       Mailer
+	Files        Files  // the dossier bucket, for exports; nil in functions that do not export
+	PortalOrigin string // builds the links of the emails
+	// Organizer is the address the emails come from (SENDER_EMAIL): the
+	// ORGANIZER of the .ics files, which iTIP (RFC 5546) requires.
+	Organizer     string
 	NoticeVersion string // stored with every consent
 	Log           *slog.Logger
 	Now           func() time.Time // nil: the system clock

@@ -48,7 +48,7 @@ func newEnv(t *testing.T, now time.Time) *env {
 	e.jobs = &bulktest.Inline{}
 	e.svc = events.NewService(events.Config{
 		Store: e.store, Mailer: mailer, Jobs: e.table.Jobs(), Starter: e.jobs,
-		PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01", Now: func() time.Time { return e.now },
+		PortalOrigin: "http://portal.test", NoticeVersion: "2026-11-01", Organizer: "no-reply@portal.test", Now: func() time.Time { return e.now },
 	})
 	e.jobs.Runner = &bulk.Runner{Store: e.table.Jobs(), Sources: e.svc.Sources(), Mailer: mailer, Pace: bulktest.Pace(1000), Starter: e.jobs, Batch: 2}
 	return e
@@ -441,12 +441,12 @@ func TestEmailsAreRenderedWhenSent(t *testing.T) {
 // render; every kind the service composes is in Emails.
 func TestEveryKindHasATemplate(t *testing.T) {
 	for _, k := range []string{events.KindConfirmed, events.KindWaitlisted, events.KindPromoted, events.KindWithdrawn,
-		events.KindLink, events.KindReminder, events.KindEventCancelled} {
+		events.KindLink, events.KindReminder, events.KindEventCancelled, events.KindUpdated} {
 		if _, ok := events.Emails[k]; !ok {
 			t.Errorf("no template for %s", k)
 		}
 	}
-	if len(events.Emails) != 7 {
-		t.Errorf("%d templates, want 7", len(events.Emails))
+	if len(events.Emails) != 8 {
+		t.Errorf("%d templates, want 8", len(events.Emails))
 	}
 }

@@ -1,10 +1,12 @@
 // Package ics writes iCalendar files (RFC 5545) for event emails: one VEVENT
-// in a VCALENDAR with METHOD REQUEST (an invitation to add) or CANCEL (the
-// event is off). Times are written in UTC ("Z"): Morocco's offset changes
-// around Ramadan, and a UTC time needs no VTIMEZONE to be exact in every
-// calendar. Lines end in CRLF, are folded at 75 octets without splitting a
-// UTF-8 character, and text values escape backslash, comma, semicolon and
-// newlines.
+// in a VCALENDAR with METHOD REQUEST (an invitation to add, or an update of
+// one: same UID, higher SEQUENCE) or CANCEL (the event, or one person's
+// place at it, is off), with the ORGANIZER and the ATTENDEE that iTIP (RFC
+// 5546) requires of both. Times are written in UTC ("Z"): Morocco's offset
+// changes around Ramadan, and a UTC time needs no VTIMEZONE to be exact in
+// every calendar. Lines end in CRLF, are folded at 75 octets without
+// splitting a UTF-8 character, and text values escape backslash, comma,
+// semicolon and newlines.
 package ics
 
 import (
@@ -35,13 +37,51 @@ type Event struct {
 	Description string
 	Location    string
 	URL         string
-	Organizer   string // email address, optional
+	// Organizer is who sends the invitations (the portal's sender address);
+	// iTIP requires it in a REQUEST and a CANCEL.
+	Organizer Person
+	// Attendees are the people invited (iTIP: at least one in a REQUEST).
+	Attendees []Person
+}
+
+// Person is an ORGANIZER or an ATTENDEE: an email address and a display
+// name (CN), optional.
+type Person struct {
+	Name  string
+	Email string
+}
+
+// address renders p as a CAL-ADDRESS property's parameters and value,
+// e.g. ";CN=Nadia Berrada:mailto:nadia@example.ma". A CN is always quoted
+// (it may hold commas, colons or semicolons); DQUOTE and control
+// characters, which a quoted parameter value cannot hold, are dropped.
+func (p Person) address(params ...string) string {
+	var b strings.Builder
+	if name := paramText(p.Name); name != "" {
+		b.WriteString(`;CN="` + name + `"`)
+	}
+	for _, x := range params {
+		b.WriteString(";" + x)
+	}
+	b.WriteString(":mailto:" + strings.TrimSpace(p.Email))
+	return b.String()
+}
+
+func paramText(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r == '"' || r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s))
 }
 
 // Write renders e as a calendar with method m.
 func Write(m Method, e Event) []byte {
 	var b strings.Builder
 	line := func(name, value string) { b.WriteString(fold(name + ":" + value)) }
+	// prop writes a property whose rendering starts with its parameters.
+	prop := func(name, paramsAndValue string) { b.WriteString(fold(name + paramsAndValue)) }
 	line("BEGIN", "VCALENDAR")
 	line("PRODID", ProdID)
 	line("VERSION", "2.0")
@@ -63,8 +103,21 @@ func Write(m Method, e Event) []byte {
 	if e.URL != "" {
 		line("URL", e.URL)
 	}
-	if e.Organizer != "" {
-		line("ORGANIZER", "mailto:"+e.Organizer)
+	if e.Organizer.Email != "" {
+		prop("ORGANIZER", e.Organizer.address())
+	}
+	for _, a := range e.Attendees {
+		if a.Email == "" {
+			continue
+		}
+		// A registration is the answer already: in a REQUEST the person
+		// takes part (ACCEPTED) and no reply is expected; a CANCEL only
+		// names who it is for.
+		if m == Cancel {
+			prop("ATTENDEE", a.address("CUTYPE=INDIVIDUAL", "ROLE=REQ-PARTICIPANT"))
+		} else {
+			prop("ATTENDEE", a.address("CUTYPE=INDIVIDUAL", "ROLE=REQ-PARTICIPANT", "PARTSTAT=ACCEPTED", "RSVP=FALSE"))
+		}
 	}
 	if m == Cancel {
 		line("STATUS", "CANCELLED")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"espaceosc/shared/ics"
+	"espaceosc/shared/ics/icstest"
 
 	ical "github.com/arran4/golang-ical"
 )
@@ -19,7 +20,9 @@ func TestWriteParsesBack(t *testing.T) {
 		Summary:     "Atelier de co-création ; plan d'action, 2027 \\ ورشة الإنشاء المشترك لخطة العمل الوطنية للحكومة المنفتحة",
 		Description: "Ligne 1\nLigne 2, avec virgule",
 		Location:    "Maison de la société civile, Casablanca",
-		URL:         "https://espace-osc.ma/fr/events/atelier",
+		URL:         "https://espace-osc.ma/fr/evenements/atelier",
+		Organizer:   ics.Person{Name: "Espace de la société civile", Email: "no-reply@espace-osc.ma"},
+		Attendees:   []ics.Person{{Name: `Nadia "N" Berrada, Casablanca; ناديا`, Email: "nadia@example.ma"}},
 	}
 	cases := []struct {
 		method ics.Method
@@ -105,5 +108,48 @@ func TestTextEscapes(t *testing.T) {
 		if got := ics.Text(c.in); got != c.want {
 			t.Errorf("Text(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestWriteMeetsITIP runs libical's iTIP restriction check (an independent
+// validator) on a REQUEST and a CANCEL, and reads the organizer and the
+// attendee back.
+func TestWriteMeetsITIP(t *testing.T) {
+	start := time.Date(2026, 12, 14, 8, 30, 0, 0, time.UTC)
+	ev := ics.Event{
+		UID: "01jd8zq6v4k3m2n1p0r9s8t7u6@espace-osc", Sequence: 3,
+		Stamp: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), Start: start, End: start.Add(3 * time.Hour),
+		Summary:   "ورشة الإنشاء المشترك",
+		Location:  "دار الجمعيات، الرباط",
+		URL:       "https://espace-osc.ma/ar/evenements/atelier",
+		Organizer: ics.Person{Name: "Espace de la société civile", Email: "no-reply@espace-osc.ma"},
+		Attendees: []ics.Person{{Name: `Nadia "N" Berrada, Casablanca; ناديا`, Email: "nadia@example.ma"}},
+	}
+	files := map[string][]byte{"request": ics.Write(ics.Request, ev), "cancel": ics.Write(ics.Cancel, ev)}
+	icstest.Valid(t, files)
+	for name, raw := range files {
+		cal, err := ical.ParseCalendar(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s: parse: %v", name, err)
+		}
+		e := cal.Events()[0]
+		if got := e.GetProperty(ical.ComponentPropertyOrganizer); got == nil || got.Value != "mailto:no-reply@espace-osc.ma" || got.ICalParameters["CN"][0] != "Espace de la société civile" {
+			t.Errorf("%s: ORGANIZER = %+v", name, got)
+		}
+		att := e.Attendees()
+		if len(att) != 1 || att[0].Email() != "nadia@example.ma" || att[0].ICalParameters["CN"][0] != "Nadia N Berrada, Casablanca; ناديا" {
+			t.Errorf("%s: ATTENDEE = %+v", name, att)
+		}
+	}
+}
+
+// TestITIPCheckRejects proves the validator is not a rubber stamp: a REQUEST
+// without its ORGANIZER and ATTENDEE is refused.
+func TestITIPCheckRejects(t *testing.T) {
+	start := time.Date(2026, 12, 14, 8, 30, 0, 0, time.UTC)
+	bare := ics.Write(ics.Request, ics.Event{UID: "x@espace-osc", Stamp: start, Start: start, End: start.Add(time.Hour), Summary: "Atelier"})
+	r := icstest.Check(t, map[string][]byte{"bare": bare})["bare"]
+	if r.OK || !strings.Contains(strings.Join(r.Errors, " "), "ORGANIZER") {
+		t.Errorf("a REQUEST without ORGANIZER: %+v, want refused for it", r)
 	}
 }

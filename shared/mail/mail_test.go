@@ -60,3 +60,42 @@ func TestRenderRefusesNonHTTPLinks(t *testing.T) {
 		t.Errorf("HTML = %s", c.HTML)
 	}
 }
+
+// TestLTRRunsKeepTheirOrder: a Latin reference inside Arabic text is an
+// isolate in both parts (LRI … PDI in the text and the subject, a <bdi
+// dir="ltr"> in the HTML), and nothing of it in a French message.
+func TestLTRRunsKeepTheirOrder(t *testing.T) {
+	ref := "OBS-2026-7K3Q9X"
+	ar, err := mail.Message{Lang: i18n.AR, Subject: "ردّ على مساهمتكم — " + mail.LTR(ref), Blocks: []mail.Block{
+		{Text: "تحمل مساهمتكم المرجع " + mail.LTR(ref) + "، يرجى ذكره <في> كل مراسلة."},
+		{Text: "فتح صفحة التتبع", Link: "https://portail.example/ar/observations/abc?token=x"},
+	}}.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "\u2066" + ref + "\u2069"; !strings.Contains(ar.Text, "المرجع "+want+"،") || !strings.Contains(ar.Subject, want) {
+		t.Errorf("Arabic text or subject without the isolated reference:\n%q\n%q", ar.Subject, ar.Text)
+	}
+	if want := `المرجع <bdi dir="ltr">` + ref + `</bdi>، يرجى ذكره &lt;في&gt; كل مراسلة.`; !strings.Contains(ar.HTML, want) {
+		t.Errorf("Arabic HTML lacks %q:\n%s", want, ar.HTML)
+	}
+	if strings.Contains(ar.HTML, "\u2066") || strings.Contains(ar.HTML, "\u2069") {
+		t.Errorf("isolate characters left in the HTML:\n%s", ar.HTML)
+	}
+	// The link: once as text (the URL), once in the HTML (an anchor with its label).
+	url := "https://portail.example/ar/observations/abc?token=x"
+	if strings.Count(ar.Text, url) != 1 || strings.Contains(ar.Text, "فتح صفحة التتبع") {
+		t.Errorf("text part: the URL %d times, or the label:\n%s", strings.Count(ar.Text, url), ar.Text)
+	}
+	if strings.Count(ar.HTML, url) != 1 || !strings.Contains(ar.HTML, ">فتح صفحة التتبع</a>") {
+		t.Errorf("HTML part: the URL %d times, want once in href with the label as text:\n%s", strings.Count(ar.HTML, url), ar.HTML)
+	}
+
+	fr, err := mail.Message{Lang: i18n.FR, Subject: "Réponse — " + mail.LTR(ref), Blocks: []mail.Block{{Text: "Référence " + mail.LTR(ref) + "."}}}.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(fr.Text+fr.Subject, "\u2066\u2069") || !strings.Contains(fr.Text, "Référence "+ref+".") || fr.Subject != "Réponse — "+ref {
+		t.Errorf("French message keeps isolate characters: %q / %q", fr.Subject, fr.Text)
+	}
+}

@@ -66,7 +66,7 @@ func confirmMessage(d confirmData) mail.Message {
 			Blocks: []mail.Block{
 				d.greeting(),
 				{Text: "توصّلنا بطلب انخراط «" + d.Organisation + "» في فضاء المجتمع المدني للحكومة المنفتحة. لتأكيد عنوان بريدكم الإلكتروني، افتحوا الرابط الشخصي التالي خلال 7 أيام؛ وإلا سيُحذف الطلب:"},
-				{Link: d.Link},
+				{Text: "تأكيد عنواني", Link: d.Link},
 				{Text: "سيمكّنكم هذا الرابط نفسه لاحقًا من تحيين معطيات منظمتكم، وطلب الانضمام إلى مجموعات العمل، أو مغادرة الفضاء. يرجى عدم مشاركته."},
 				{Text: "بعد التأكيد، تدرس الإدارة طلبكم وتخبركم بقرارها عبر البريد الإلكتروني. إذا لم تقدّموا هذا الطلب، تجاهلوا هذه الرسالة."},
 			},
@@ -78,7 +78,7 @@ func confirmMessage(d confirmData) mail.Message {
 		Blocks: []mail.Block{
 			d.greeting(),
 			{Text: "Nous avons reçu la demande d'adhésion de « " + d.Organisation + " » à l'espace de la société civile du gouvernement ouvert. Pour confirmer votre adresse e-mail, ouvrez le lien personnel ci-dessous dans les 7 jours ; passé ce délai, la demande est supprimée :"},
-			{Link: d.Link},
+			{Text: "Confirmer mon adresse", Link: d.Link},
 			{Text: "Ce même lien vous permettra ensuite de mettre à jour les informations de votre organisation, de demander à rejoindre des groupes de travail ou de quitter l'espace. Ne le partagez pas."},
 			{Text: "Une fois votre adresse confirmée, l'administration examine votre demande et vous informe de sa décision par e-mail. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."},
 		},

@@ -17,7 +17,7 @@ func (s *Service) Get(ctx context.Context, slug string) (AdminView, error) {
 	return it.AdminView(), nil
 }
 
-// List is the administrators' listing, newest created first, narrowed by
+// List is the administrators' listing, newest first across languages (by publication date, else creation), narrowed by
 // lang and status ("" for any), and the next page's cursor ("" on the
 // last). Returns Invalid (fields "lang", "status" or "cursor").
 func (s *Service) List(ctx context.Context, lang, status string, limit int, cursor string) ([]AdminView, string, error) {

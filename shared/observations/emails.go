@@ -41,12 +41,12 @@ func ackMessage(d ackData) mail.Message {
 	if d.Lang == i18n.AR {
 		return mail.Message{
 			Lang:    i18n.AR,
-			Subject: "إشعار باستلام مساهمتكم — " + d.Reference,
+			Subject: "إشعار باستلام مساهمتكم — " + mail.LTR(d.Reference),
 			Blocks: []mail.Block{
 				{Text: "مرحبًا " + d.Name + "،"},
-				{Text: "لقد توصّلنا باقتراحكم أو ملاحظتكم بعنوان «" + d.Subject + "». تحمل مساهمتكم المرجع " + d.Reference + "، يرجى ذكره في كل مراسلة."},
+				{Text: "لقد توصّلنا باقتراحكم أو ملاحظتكم بعنوان «" + d.Subject + "». تحمل مساهمتكم المرجع " + mail.LTR(d.Reference) + "، يرجى ذكره في كل مراسلة."},
 				{Text: "يمكنكم تتبّع معالجتها والاطلاع على ردّ الإدارة عبر الرابط الشخصي التالي. يرجى عدم مشاركته، فهو يتيح الوصول إلى مساهمتكم:"},
-				{Link: d.Link},
+				{Text: "تتبّع مساهمتي", Link: d.Link},
 				{Text: "شكرًا على مشاركتكم في الحكومة المنفتحة."},
 			},
 		}
@@ -58,7 +58,7 @@ func ackMessage(d ackData) mail.Message {
 			{Text: "Bonjour " + d.Name + ","},
 			{Text: "Nous avons bien reçu votre proposition ou observation intitulée « " + d.Subject + " ». Elle porte la référence " + d.Reference + " ; merci de la rappeler dans toute correspondance."},
 			{Text: "Vous pouvez suivre son traitement et lire la réponse de l'administration grâce au lien personnel ci-dessous. Ne le partagez pas : il donne accès à votre contribution."},
-			{Link: d.Link},
+			{Text: "Suivre ma contribution", Link: d.Link},
 			{Text: "Merci de votre participation au gouvernement ouvert."},
 		},
 	}
@@ -79,10 +79,10 @@ func answerMessage(d answerData) mail.Message {
 	if d.Lang == i18n.AR {
 		return mail.Message{
 			Lang:    i18n.AR,
-			Subject: "ردّ على مساهمتكم — " + d.Reference,
+			Subject: "ردّ على مساهمتكم — " + mail.LTR(d.Reference),
 			Blocks: []mail.Block{
 				{Text: "مرحبًا " + d.Name + "،"},
-				{Text: "ردّت الإدارة على اقتراحكم أو ملاحظتكم بعنوان «" + d.Subject + "» (المرجع " + d.Reference + "):"},
+				{Text: "ردّت الإدارة على اقتراحكم أو ملاحظتكم بعنوان «" + d.Subject + "» (المرجع " + mail.LTR(d.Reference) + "):"},
 				{Quote: true, Text: d.Answer},
 				{Text: "يمكنكم أيضًا الاطلاع على هذا الرد في أي وقت عبر رابط التتبّع الشخصي الذي توصّلتم به في إشعار الاستلام."},
 				{Text: "شكرًا على مشاركتكم في الحكومة المنفتحة."},

@@ -1,7 +1,7 @@
 // Package handler serves the routes of AdminCandidaciesFunction:
 // administrators list a call's candidacies, read one with every
-// evaluator's scores, assign evaluators, rank, decide, export (CSV, dossier
-// ZIP) and publish the results.
+// evaluator's scores, list the evaluators group and assign its members,
+// rank, decide, export (CSV, dossier ZIP) and publish the results.
 package handler
 
 import (
@@ -33,6 +33,13 @@ func New(svc *calls.Service, log *slog.Logger) *httpapi.Router {
 			return httpapi.Response{}, err
 		}
 		return httpapi.JSON(http.StatusOK, v), nil
+	})
+	rt.Admin("GET /api/admin/evaluators", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
+		items, err := svc.Evaluators(ctx)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.PageOf(items, ""), nil // the whole group: one page
 	})
 	rt.Admin("POST /api/admin/candidacies/{id}/assignments", func(ctx context.Context, r *httpapi.Request) (httpapi.Response, error) {
 		var in calls.AssignInput

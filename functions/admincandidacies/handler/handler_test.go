@@ -28,14 +28,15 @@ import (
 // submitted candidacies (one French, one Arabic) whose documents are in the
 // bucket.
 type env struct {
-	store  callsdb.Store
-	db     *callstest.Counting
-	sender *outboxtest.Sender
-	bucket *callstest.Bucket
-	router *httpapi.Router
-	logs   *callstest.Logs
-	call   calls.Call
-	cand   []string
+	store     callsdb.Store
+	db        *callstest.Counting
+	sender    *outboxtest.Sender
+	bucket    *callstest.Bucket
+	router    *httpapi.Router
+	logs      *callstest.Logs
+	call      calls.Call
+	cand      []string
+	directory *callstest.Directory
 }
 
 func newEnv(t *testing.T) *env {
@@ -45,8 +46,10 @@ func newEnv(t *testing.T) *env {
 	log := httpapi.NewLogger(e.logs)
 	st := ddbstore.New(e.db, table)
 	e.store = callsdb.New(st)
+	e.directory = callstest.Evaluators("eval-1", "5a1c3f0e-2b4d-4e6f-8a9b-0c1d2e3f4a5b")
+	e.directory.Members[1].Name = "Amina Benali"
 	svc := calls.NewService(calls.Config{
-		Store: e.store, Mailer: outbox.New(st.Outbox(), e.sender, calls.Emails, log), Files: e.bucket, TempDir: t.TempDir(), Log: log,
+		Store: e.store, Mailer: outbox.New(st.Outbox(), e.sender, calls.Emails, log), Files: e.bucket, Directory: e.directory, TempDir: t.TempDir(), Log: log,
 	})
 	e.router = New(svc, log)
 	ctx := context.Background()
@@ -137,6 +140,9 @@ func TestAdminRoutes(t *testing.T) {
 		{"assign: none", with(load(t, "assign.json", a), func(r *events.APIGatewayV2HTTPRequest) { r.Body = `{"evaluators":[]}` }), 400, "evaluators", -1},
 		{"assign: not JSON", with(load(t, "assign.json", a), func(r *events.APIGatewayV2HTTPRequest) { r.Body = `evaluators=eval-1` }), 400, "problem", -1},
 		{"assign: unknown candidacy", load(t, "assign.json", "zzzzzzzzzzzzzzzzzzzzzzzzzz"), 404, "problem", -1},
+		{"assign: not an evaluator", with(load(t, "assign.json", a), func(r *events.APIGatewayV2HTTPRequest) { r.Body = `{"evaluators":["eval-1","eval-9"]}` }), 400, `"field":"evaluators[1]"`, -1},
+		{"an evaluator cannot list the evaluators", with(load(t, "evaluators.json", ""), evaluator), 403, "problem", -1},
+		{"evaluators", load(t, "evaluators.json", ""), 200, `{"sub":"5a1c3f0e-2b4d-4e6f-8a9b-0c1d2e3f4a5b","name":"Amina Benali","email":"5a1c3f0e-2b4d-4e6f-8a9b-0c1d2e3f4a5b@evaluation.example"}`, 0},
 		{"decide: bad outcome", with(load(t, "decision.json", a), func(r *events.APIGatewayV2HTTPRequest) { r.Body = `{"outcome":"winner"}` }), 400, "outcome", -1},
 		{"publish before deciding", load(t, "results.json", e.call.ID), 409, "COPIL-", -1},
 		{"get: unknown candidacy", load(t, "get.json", "zzzzzzzzzzzzzzzzzzzzzzzzzz"), 404, "problem", -1},
@@ -223,5 +229,25 @@ func TestListPages(t *testing.T) {
 	}
 	if len(seen) != 2 || seen[0] != e.cand[1] || seen[1] != e.cand[0] {
 		t.Errorf("pages listed %v, want the two candidacies, newest first", seen)
+	}
+}
+
+// TestEvaluatorsDirectoryDown: when the user pool does not answer, listing
+// and assigning fail with a 503 (try again), and nothing is stored.
+func TestEvaluatorsDirectoryDown(t *testing.T) {
+	e := newEnv(t)
+	e.directory.Fail = true
+	before := e.state(t)
+	for _, req := range []events.APIGatewayV2HTTPRequest{load(t, "evaluators.json", ""), load(t, "assign.json", e.cand[0])} {
+		resp, err := e.router.Serve(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 503 {
+			t.Errorf("%s: status %d, want 503; body %s", req.RouteKey, resp.StatusCode, resp.Body)
+		}
+	}
+	if after := e.state(t); after != before {
+		t.Errorf("a refused assignment changed the table:\n%s\n%s", before, after)
 	}
 }

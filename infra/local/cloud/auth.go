@@ -31,6 +31,9 @@ type authority struct {
 	authorizer map[string]jwtAuthorizer // by name
 	issuer     string                   // issuer of the tokens we issue (the default authorizer's)
 	audience   string
+	// issued, if set, learns of each identity a token is issued for (the
+	// local user pool's directory): its sub, email and group.
+	issued func(sub, email, group string) error
 }
 
 type jwtAuthorizer struct {
@@ -115,6 +118,11 @@ func (a *authority) issueRole(role, sub string) (string, error) {
 	}
 	if sub == "" {
 		sub = "local-" + role
+	}
+	if a.issued != nil {
+		if err := a.issued(sub, sub+"@espace-osc.local", group); err != nil {
+			return "", err
+		}
 	}
 	now := time.Now()
 	return a.sign(jwt.MapClaims{

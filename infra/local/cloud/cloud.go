@@ -83,6 +83,7 @@ type Cloud struct {
 	dynamo    *dynamo
 	s3        *s3Service
 	ses       *sesService
+	cognito   *cognitoService
 	schedules *scheduler
 	lambda    *lambdaAPI
 	iam       *iam
@@ -210,12 +211,15 @@ func (c *Cloud) start(ctx context.Context) error {
 	if c.ses, err = startSES(c.cfg.DataDir); err != nil {
 		return err
 	}
+	if c.cognito, err = startCognito(c.cfg.DataDir, UserPoolID); err != nil {
+		return err
+	}
 	c.names = c.localNames()
 	c.aliases = bucketAliases(c.tpl, c.names)
 	addEndpointAliases(c.aliases, c.s3.url)
 	c.iam = newIAM()
 	c.operator = c.iam.addOperator()
-	c.dynamo.iam, c.s3.iam, c.ses.iam = c.iam, c.iam, c.iam
+	c.dynamo.iam, c.s3.iam, c.ses.iam, c.cognito.iam = c.iam, c.iam, c.iam, c.iam
 	c.lambda = &lambdaAPI{iam: c.iam, byArn: c.functionByName, run: c.runFunction, pause: time.Second}
 	if err := startLambdaAPI(c.lambda); err != nil {
 		return err
@@ -237,6 +241,7 @@ func (c *Cloud) start(ctx context.Context) error {
 	if c.auth, err = newAuthority(c.cfg.DataDir, c.tpl, c.resolve); err != nil {
 		return err
 	}
+	c.auth.issued = c.cognito.remember
 	began := time.Now()
 	present := c.tpl.Functions
 	if c.cfg.SkipMissing {
@@ -302,6 +307,7 @@ func (c *Cloud) localNames() map[string]string {
 		switch typ {
 		case "AWS::Cognito::UserPool":
 			n[id] = UserPoolID
+			n[id+".Arn"] = "arn:aws:cognito-idp:" + Region + ":" + AccountID + ":userpool/" + UserPoolID
 		case "AWS::Cognito::UserPoolClient":
 			n[id] = UserPoolApp
 		case "AWS::Serverless::HttpApi":
@@ -402,6 +408,7 @@ func (c *Cloud) functionEnv(f template.Function, p *principal) ([]string, error)
 		"AWS_ENDPOINT_URL_S3=" + c.s3.url,
 		"AWS_ENDPOINT_URL_SESV2=" + c.ses.url,
 		"AWS_ENDPOINT_URL_LAMBDA=" + c.lambda.url,
+		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=" + c.cognito.url,
 		"S3_USE_PATH_STYLE=true",
 	}
 	for k, v := range f.Env {
@@ -476,9 +483,10 @@ func (c *Cloud) Names() map[string]string {
 	return out
 }
 
-// Endpoints returns the local service endpoints, keyed "dynamodb", "s3", "sesv2".
+// Endpoints returns the local service endpoints, keyed "dynamodb", "s3",
+// "sesv2" and "cognito-idp".
 func (c *Cloud) Endpoints() map[string]string {
-	return map[string]string{"dynamodb": c.dynamo.url, "s3": c.s3.url, "sesv2": c.ses.url}
+	return map[string]string{"dynamodb": c.dynamo.url, "s3": c.s3.url, "sesv2": c.ses.url, "cognito-idp": c.cognito.url}
 }
 
 // OperatorCredentials are an access key and secret that every local service
@@ -595,6 +603,9 @@ func (c *Cloud) Close() error {
 	}
 	if c.ses != nil {
 		errs = append(errs, c.ses.close())
+	}
+	if c.cognito != nil {
+		errs = append(errs, c.cognito.close())
 	}
 	if c.lambda != nil {
 		c.lambda.close()

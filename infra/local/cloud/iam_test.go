@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	lambdasvc "github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -428,5 +429,65 @@ func TestSESSendingRate(t *testing.T) {
 	}
 	if sent < 5 || sent > 6 || throttled == 0 {
 		t.Errorf("12 sends at once at 5/s: %d sent, %d throttled; want about 5 sent, the rest throttled", sent, throttled)
+	}
+}
+
+// The local user pool answers ListUsersInGroup as Cognito does: the
+// seeded evaluators and every identity a token was issued for, by name and
+// email, to a role allowed cognito-idp:ListUsersInGroup on the pool's ARN;
+// any other role, or another pool, is refused.
+func TestCognitoListUsersInGroup(t *testing.T) {
+	ctx := context.Background()
+	if _, err := tc.Token("evaluator", "eval-iam-test"); err != nil {
+		t.Fatal(err)
+	}
+	client := func(fn string) *cognitoidentityprovider.Client {
+		return cognitoidentityprovider.NewFromConfig(functionConfig(t, tc, fn), func(o *cognitoidentityprovider.Options) {
+			o.BaseEndpoint = aws.String(tc.Endpoints()["cognito-idp"])
+		})
+	}
+	members := map[string]map[string]string{}
+	var next *string
+	for page := 0; ; page++ {
+		out, err := client("DataFunction").ListUsersInGroup(ctx, &cognitoidentityprovider.ListUsersInGroupInput{
+			UserPoolId: aws.String(UserPoolID), GroupName: aws.String("evaluators"), Limit: aws.Int32(2), NextToken: next,
+		})
+		if err != nil {
+			t.Fatalf("ListUsersInGroup, which DataFunction's role allows: %v", err)
+		}
+		for _, u := range out.Users {
+			attrs := map[string]string{}
+			for _, a := range u.Attributes {
+				attrs[aws.ToString(a.Name)] = aws.ToString(a.Value)
+			}
+			members[attrs["sub"]] = attrs
+		}
+		if next = out.NextToken; next == nil || page > 10 {
+			break
+		}
+	}
+	if m := members["local-evaluator"]; m["name"] == "" || m["email"] != "local-evaluator@espace-osc.local" {
+		t.Errorf("the seeded evaluator: %v", m)
+	}
+	if m := members["eval-iam-test"]; m["email"] != "eval-iam-test@espace-osc.local" {
+		t.Errorf("the identity a token was issued for: %v (members %v)", m, members)
+	}
+	if _, ok := members["local-admin"]; ok {
+		t.Error("an administrator is listed among the evaluators")
+	}
+	if _, err := client("UploadFunction").ListUsersInGroup(ctx, &cognitoidentityprovider.ListUsersInGroupInput{
+		UserPoolId: aws.String(UserPoolID), GroupName: aws.String("evaluators"),
+	}); apiCode(err) != "AccessDeniedException" {
+		t.Errorf("ListUsersInGroup by a role without the action: %v, want AccessDeniedException", err)
+	}
+	if _, err := client("DataFunction").ListUsersInGroup(ctx, &cognitoidentityprovider.ListUsersInGroupInput{
+		UserPoolId: aws.String(Region + "_other"), GroupName: aws.String("evaluators"),
+	}); apiCode(err) != "AccessDeniedException" {
+		t.Errorf("ListUsersInGroup on another pool: %v, want AccessDeniedException", err)
+	}
+	if _, err := client("DataFunction").ListUsersInGroup(ctx, &cognitoidentityprovider.ListUsersInGroupInput{
+		UserPoolId: aws.String(UserPoolID), GroupName: aws.String("nobody"),
+	}); apiCode(err) != "ResourceNotFoundException" {
+		t.Errorf("ListUsersInGroup of an unknown group: %v, want ResourceNotFoundException", err)
 	}
 }

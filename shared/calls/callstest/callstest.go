@@ -236,3 +236,29 @@ func (l *Logs) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// Directory is a fixed evaluators group (calls.Directory); Fail makes it
+// answer as a directory that is down.
+type Directory struct {
+	Members []calls.Evaluator
+	Fail    bool
+}
+
+var _ calls.Directory = (*Directory)(nil)
+
+// Evaluators implements calls.Directory.
+func (d *Directory) Evaluators(context.Context) ([]calls.Evaluator, error) {
+	if d.Fail {
+		return nil, apperr.Wrap(apperr.Unavailable, "", fmt.Errorf("emulated directory outage"))
+	}
+	return append([]calls.Evaluator(nil), d.Members...), nil
+}
+
+// Evaluators is a directory of the given subs, named after them.
+func Evaluators(subs ...string) *Directory {
+	d := &Directory{}
+	for _, s := range subs {
+		d.Members = append(d.Members, calls.Evaluator{Sub: s, Name: "Évaluateur " + s, Email: s + "@evaluation.example"})
+	}
+	return d
+}

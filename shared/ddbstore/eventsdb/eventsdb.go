@@ -321,6 +321,7 @@ type regItem struct {
 	CheckedInAt           string              `dynamodbav:"checkedInAt,omitempty"`
 	RemindedAt            string              `dynamodbav:"remindedAt,omitempty"`
 	EventCancelNotifiedAt string              `dynamodbav:"eventCancelNotifiedAt,omitempty"`
+	NotifiedSequence      int                 `dynamodbav:"notifiedSequence,omitempty"`
 	LinkResentAt          string              `dynamodbav:"linkResentAt,omitempty"`
 	ExpiresAt             int64               `dynamodbav:"expiresAt"`
 	Version               int                 `dynamodbav:"version"`
@@ -351,7 +352,8 @@ func toRegItem(r events.Registration) regItem {
 		TokenHash: r.TokenHash, CreatedAt: ddbstore.Time(r.CreatedAt), UpdatedAt: ddbstore.Time(r.UpdatedAt),
 		ConfirmedAt: ddbstore.Time(r.ConfirmedAt), CancelledAt: ddbstore.Time(r.CancelledAt), CheckedInAt: ddbstore.Time(r.CheckedInAt),
 		RemindedAt: ddbstore.Time(r.RemindedAt), EventCancelNotifiedAt: ddbstore.Time(r.EventCancelNotifiedAt),
-		LinkResentAt: ddbstore.Time(r.LinkResentAt), ExpiresAt: ddbstore.Expiry(r.ExpiresAt), Version: r.Version,
+		NotifiedSequence: r.NotifiedSequence,
+		LinkResentAt:     ddbstore.Time(r.LinkResentAt), ExpiresAt: ddbstore.Expiry(r.ExpiresAt), Version: r.Version,
 	}
 }
 
@@ -365,7 +367,8 @@ func (it regItem) registration() events.Registration {
 		TokenHash: it.TokenHash, CreatedAt: ddbstore.ParseTime(it.CreatedAt), UpdatedAt: ddbstore.ParseTime(it.UpdatedAt),
 		ConfirmedAt: ddbstore.ParseTime(it.ConfirmedAt), CancelledAt: ddbstore.ParseTime(it.CancelledAt), CheckedInAt: ddbstore.ParseTime(it.CheckedInAt),
 		RemindedAt: ddbstore.ParseTime(it.RemindedAt), EventCancelNotifiedAt: ddbstore.ParseTime(it.EventCancelNotifiedAt),
-		LinkResentAt: ddbstore.ParseTime(it.LinkResentAt), ExpiresAt: ddbstore.ParseExpiry(it.ExpiresAt), Version: it.Version,
+		NotifiedSequence: it.NotifiedSequence,
+		LinkResentAt:     ddbstore.ParseTime(it.LinkResentAt), ExpiresAt: ddbstore.ParseExpiry(it.ExpiresAt), Version: it.Version,
 	}
 }
 
@@ -609,13 +612,27 @@ func (s Store) CheckIn(ctx context.Context, r events.Registration, at time.Time)
 // TransactWriteItems takes 100).
 const noticesPerTx = 25
 
+// noticeUpdate is a notice's mark: the instant it was told at, or (the
+// update notices) the event's sequence told.
+func noticeUpdate(n events.Notice) string {
+	if n.Mark == events.MarkUpdated {
+		return "SET #mark = :seq"
+	}
+	return "SET #mark = :at"
+}
+
 // noticeCond is a notice's condition: the registration exists, is not
-// marked yet, and (if the notice says) still has its status.
+// marked yet (for an update: not with this sequence or a later one), and
+// (if the notice says) still has its status.
 func noticeCond(n events.Notice) ddbstore.Cond {
 	cond := ddbstore.Cond{
 		Expr:   "attribute_exists(PK) AND attribute_not_exists(#mark)",
 		Names:  map[string]string{"#mark": string(n.Mark)},
 		Values: map[string]types.AttributeValue{":at": ddbstore.S(ddbstore.Time(n.At))},
+	}
+	if n.Mark == events.MarkUpdated {
+		cond.Expr = "attribute_exists(PK) AND (attribute_not_exists(#mark) OR #mark < :seq)"
+		cond.Values = map[string]types.AttributeValue{":seq": ddbstore.N(int64(n.Sequence))}
 	}
 	if n.Status != "" {
 		cond.Expr += " AND #status = :st"
@@ -634,7 +651,7 @@ func (s Store) RecordNotices(ctx context.Context, notices []events.Notice) ([]ev
 		batch := notices[start:min(start+noticesPerTx, len(notices))]
 		tx := s.Tx("record notices")
 		for i, n := range batch {
-			tx.Update(fmt.Sprintf("registration %d", i), regKey(n.Registration.ID), "SET #mark = :at", noticeCond(n)).Email(n.Email)
+			tx.Update(fmt.Sprintf("registration %d", i), regKey(n.Registration.ID), noticeUpdate(n), noticeCond(n)).Email(n.Email)
 		}
 		err := tx.Run(ctx)
 		if err == nil {
@@ -645,7 +662,7 @@ func (s Store) RecordNotices(ctx context.Context, notices []events.Notice) ([]ev
 			return recorded, err
 		}
 		for _, n := range batch {
-			err := s.Tx("record notice").Update(itemRegistration, regKey(n.Registration.ID), "SET #mark = :at", noticeCond(n)).Email(n.Email).Run(ctx)
+			err := s.Tx("record notice").Update(itemRegistration, regKey(n.Registration.ID), noticeUpdate(n), noticeCond(n)).Email(n.Email).Run(ctx)
 			switch {
 			case err == nil:
 				recorded = append(recorded, n)

@@ -2,8 +2,10 @@
 //
 // Keys: PK NEWS#<slug>, SK NEWS; GSI1 NEWSPUB#<lang> / <publishedAt>#<slug>
 // for published items only (a sparse index: taking an item back to draft
-// removes its keys); GSI2 NEWSALL / <createdAt>#<slug> for the
-// administrators' listing. See docs/data.md.
+// removes its keys); GSI2 NEWSALL / <date>#<slug> for the administrators'
+// listing, newest first across languages, where the date is the one the
+// console shows: the publication date when there is one (planned or past),
+// else the creation. See docs/data.md.
 //
 // Every write that changes an item puts it whole (never an UpdateItem that
 // adds or removes index keys: minidyn, the local cloud's DynamoDB, does not
@@ -13,6 +15,7 @@ package newsdb
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"espaceosc/shared/apperr"
 	"espaceosc/shared/ddbstore"
@@ -63,7 +66,7 @@ func publishedPK(lang i18n.Lang) string { return ddbstore.JoinKey("NEWSPUB", str
 func toItem(it news.Item) item {
 	r := item{
 		PK: pk(it.Slug), SK: sk,
-		GSI2PK: allPK, GSI2SK: ddbstore.JoinKey(ddbstore.Time(it.CreatedAt), it.Slug),
+		GSI2PK: allPK, GSI2SK: ddbstore.JoinKey(ddbstore.Time(listedAt(it)), it.Slug),
 		Slug: it.Slug, Lang: string(it.Lang), Title: it.Title, Summary: it.Summary, Body: it.Body,
 		Status: string(it.Status), PublishedAt: ddbstore.Time(it.PublishedAt),
 		CreatedAt: ddbstore.Time(it.CreatedAt), UpdatedAt: ddbstore.Time(it.UpdatedAt), Version: it.Version,
@@ -73,6 +76,14 @@ func toItem(it news.Item) item {
 		r.GSI1SK = ddbstore.JoinKey(ddbstore.Time(it.PublishedAt), it.Slug)
 	}
 	return r
+}
+
+// listedAt is the date an item is listed by in the administrators' list.
+func listedAt(it news.Item) time.Time {
+	if !it.PublishedAt.IsZero() {
+		return it.PublishedAt
+	}
+	return it.CreatedAt
 }
 
 func (r item) news() news.Item {
@@ -132,8 +143,9 @@ func (s Store) ListPublishedNews(ctx context.Context, lang i18n.Lang, limit int,
 	return s.page(ctx, "list published news", q, limit, cursor)
 }
 
-// ListNews implements news.Store: GSI2 NEWSALL, newest first, the language
-// and status filtered after the read.
+// ListNews implements news.Store: GSI2 NEWSALL, newest first (by the date
+// listedAt gives) across languages, the language and status filtered after
+// the read.
 func (s Store) ListNews(ctx context.Context, f news.Filter, limit int, cursor string) ([]news.Item, string, error) {
 	q := ddbstore.Query{Index: ddbstore.IndexGSI2, PK: allPK}
 	var conds []string

@@ -5,7 +5,7 @@
 import { h, paragraphs } from '../dom.js';
 import { lang, t, formatDateTime } from '../i18n.js';
 import { query } from '../api.js';
-import { field, control } from '../forms.js';
+import { field, control, choices, checked, showMessage } from '../forms.js';
 import {
   editor, failure, statusLine, pager, pair, repeater, input, uniqueIDs,
   toCasablancaInput, fromCasablancaInput, download, confirmDialog, table,
@@ -19,8 +19,16 @@ const callStatuses = {
 };
 const candidacyStatuses = { submitted: 'admcall.cs_submitted', draft: 'admcall.cs_draft', withdrawn: 'admcall.cs_withdrawn' };
 const documentStatuses = { missing: 'admcall.doc_missing', pending: 'admcall.doc_pending', verified: 'admcall.doc_verified', rejected: 'admcall.doc_rejected' };
-// The one step forward from each status, and its button.
-const nextStep = { draft: ['open', 'admcall.step_open'], open: ['closed', 'admcall.step_close'], closed: ['evaluating', 'admcall.step_evaluate'] };
+// The one step forward from each status, its button and its confirmation
+// (each is irreversible).
+const nextStep = {
+  draft: ['open', 'admcall.step_open', 'admcall.confirm_open'],
+  open: ['closed', 'admcall.step_close', 'admcall.confirm_close'],
+  closed: ['evaluating', 'admcall.step_evaluate', 'admcall.confirm_evaluate'],
+};
+
+// maxTotal is a call's perfect weighted total: the sum of its weights.
+export const maxTotal = (criteria) => (criteria || []).reduce((n, k) => n + (Number(k.weight) || 0), 0);
 
 const local = (text) => (text ? text[lang] || text.fr || text.ar || '' : '');
 const badge = (table_, value, extra) => h('span', { class: `badge ${extra || value}` }, table_[value] ? t(table_[value]) : value);
@@ -81,7 +89,12 @@ export async function callsPanel(panel, call) {
     const step = nextStep[c.status];
     const buttons = [
       c.status === 'draft' || c.status === 'open' ? h('button', { type: 'button', class: 'secondary', onclick: () => edit(c) }, t('admin.edit')) : null,
-      step ? h('button', { type: 'button', onclick: () => act(() => call('POST', `${path}/status`, { status: step[0] }), t('admin.saved')) }, t(step[1])) : null,
+      step ? h('button', {
+        type: 'button', 'data-step': step[0],
+        onclick: () => {
+          if (confirmDialog(t(step[2], { title }))) act(() => call('POST', `${path}/status`, { status: step[0] }), t('admin.saved'));
+        },
+      }, t(step[1])) : null,
       c.status !== 'draft' ? h('button', { type: 'button', class: 'secondary', onclick: () => open((box) => candidacies(box, call, c)) }, t('admcall.candidacies')) : null,
       c.status === 'evaluating' || c.status === 'results_published'
         ? h('button', { type: 'button', class: 'secondary', onclick: () => open((box) => ranking(box, call, c)) }, t('admcall.ranking')) : null,
@@ -254,6 +267,20 @@ async function candidacy(box, call, c, id, back) {
   const a = v.association || {};
   const r = v.representative || {};
   const groupNames = Object.fromEntries((c.workingGroups || []).map((g) => [g.id, local(g.name)]));
+  const max = maxTotal(c.criteria);
+  // The evaluators group, to name the assigned and offer the others: a
+  // directory that does not answer leaves the subs shown as they are.
+  let members = [];
+  const canAssign = v.status === 'submitted' && (c.status === 'closed' || c.status === 'evaluating');
+  if (canAssign || (v.evaluations || []).length) {
+    try {
+      members = (await call('GET', '/api/admin/evaluators'))?.items || [];
+    } catch (err) {
+      failure(line, err);
+    }
+  }
+  const who = Object.fromEntries(members.map((m) => [m.sub, m]));
+  const nameOf = (sub) => (who[sub] ? t('admcall.evaluator', { name: who[sub].name, email: who[sub].email }) : sub);
   const heading = h('h2', { tabindex: '-1', dir: 'auto' }, a.name || v.reference || v.id);
   const docs = h('ul', { class: 'plain-list' }, (v.documents || []).map((d) => h('li', null,
     h('strong', null, d.label), ' — ', documentStatuses[d.status] ? t(documentStatuses[d.status]) : d.status,
@@ -268,26 +295,41 @@ async function candidacy(box, call, c, id, back) {
     }
   });
   const evaluations = (v.evaluations || []).map((e) => h('li', { class: 'card admin-row', 'data-evaluator': e.evaluator },
-    h('span', { class: 'title' }, h('span', { class: 'ltr' }, e.evaluator), ' ', badge(evaluationStatuses, e.status)),
-    h('span', { class: 'meta' }, t('admcall.total', { total: figure(e.total) })),
+    h('span', { class: 'title' }, h('span', { dir: 'auto' }, nameOf(e.evaluator)), ' ', badge(evaluationStatuses, e.status)),
+    h('span', { class: 'meta' }, t('admcall.total', { total: figure(e.total), max })),
     e.reason ? h('p', { class: 'meta', dir: 'auto' }, t('admcall.recusal_reason', { reason: e.reason })) : null,
     e.scores?.length ? h('ul', { class: 'plain-list' }, e.scores.map((s) => h('li', null,
       t('admcall.score_line', { label: s.label, score: figure(s.score), max: s.maxScore, weight: s.weight }),
       s.comment ? [' — ', h('span', { dir: 'auto' }, s.comment)] : null))) : null));
 
-  const assign = h('form', { class: 'panel', novalidate: true });
-  const subs = field({ name: 'evaluators', label: t('admcall.assign_label'), hint: t('admcall.assign_hint'), multiline: true,
-    value: (v.evaluations || []).map((e) => e.evaluator).join('\n'), attrs: { dir: 'ltr', rows: 3, spellcheck: 'false' } });
-  assign.append(h('h3', null, t('admcall.assign')), subs, h('div', { class: 'button-row' }, h('button', { type: 'submit' }, t('admcall.assign_go'))));
+  // Assignments: the members of the evaluators group by name and email;
+  // those assigned already stay ticked and cannot be unticked.
+  const assigned = (v.evaluations || []).map((e) => e.evaluator);
+  const assign = h('form', { class: 'panel', novalidate: true, id: 'assign-form' });
+  const assignSummary = h('div', { class: 'alert', role: 'alert', tabindex: '-1' });
+  if (members.length) {
+    const group = choices({ name: 'evaluators', label: t('admcall.assign_label'), multiple: true, values: assigned,
+      options: members.map((m) => [m.sub, t('admcall.evaluator', { name: m.name, email: m.email })]) });
+    for (const input of group.querySelectorAll('input')) input.disabled = assigned.includes(input.value);
+    assign.append(h('h3', null, t('admcall.assign')), assignSummary, h('p', { class: 'hint' }, t('admcall.assign_hint')), group,
+      h('div', { class: 'button-row' }, h('button', { type: 'submit' }, t('admcall.assign_go'))));
+  } else {
+    assign.append(h('h3', null, t('admcall.assign')), assignSummary, h('p', null, t('admcall.assign_empty')));
+  }
   assign.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const list = control(assign, 'evaluators').value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+    const list = checked(assign, 'evaluators').filter((s) => !assigned.includes(s));
+    if (!list.length) {
+      showMessage(assignSummary, t('admcall.assign_choose'));
+      return;
+    }
     try {
       await call('POST', `${path}/assignments`, { evaluators: list });
       await candidacy(box, call, c, id, back);
       box.querySelector('.status-line').textContent = t('admin.saved');
     } catch (err) {
-      failure(line, err);
+      if (err?.name === 'AbortError' || err?.status === 401 || err?.status === 403) return;
+      showMessage(assignSummary, err?.status === 0 ? t('error.network') : (err?.problem?.errors?.[0]?.message || err?.problem?.detail || t('error.generic')));
     }
   });
 
@@ -306,10 +348,11 @@ async function candidacy(box, call, c, id, back) {
     }
   });
 
-  box.replaceChildren(h('div', { class: 'button-row' }, backBtn), heading, line,
+  // (replaceChildren writes a null as the text "null": the parts left out are filtered.)
+  box.replaceChildren(...[h('div', { class: 'button-row' }, backBtn), heading, line,
     h('p', { class: 'meta' }, badge(candidacyStatuses, v.status), ' ', v.outcome ? badge(outcomes, v.outcome) : null, ' ',
       v.reference ? h('span', { class: 'ltr' }, v.reference) : null),
-    h('p', { class: 'total-line' }, t('admcall.weighted', { total: figure(v.total), percent: figure(v.percent), scored: v.scored ?? 0, recused: v.recused ?? 0 })),
+    h('p', { class: 'total-line' }, t('admcall.weighted', { total: figure(v.total), max, percent: figure(v.percent), scored: v.scored ?? 0, recused: v.recused ?? 0 })),
     h('section', { class: 'panel' }, h('h3', null, t('admcall.association')), facts([
       [t('admcall.acronym'), a.acronym], [t('cand.a_legal_form'), legalFormName(a.legalForm)], [t('admcall.registration'), a.registrationNumber ? h('span', { class: 'ltr' }, a.registrationNumber) : ''],
       [t('admcall.founded'), a.yearFounded], [t('admcall.city'), a.city], [t('admcall.region'), regionName(a.region)],
@@ -322,8 +365,8 @@ async function candidacy(box, call, c, id, back) {
     h('section', { class: 'panel' }, h('h3', null, t('admcall.documents')), docs, h('div', { class: 'button-row' }, zip), zipBox),
     h('section', null, h('h3', null, t('admcall.evaluations')),
       evaluations.length ? h('ul', { class: 'news-list' }, evaluations) : h('p', null, t('admcall.no_evaluation'))),
-    v.status === 'submitted' && (c.status === 'closed' || c.status === 'evaluating') ? assign : null,
-    v.status === 'submitted' && c.status === 'evaluating' ? decide : null);
+    canAssign ? assign : null,
+    v.status === 'submitted' && c.status === 'evaluating' ? decide : null].filter(Boolean));
   heading.focus();
 }
 

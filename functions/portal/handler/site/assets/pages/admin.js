@@ -6,6 +6,7 @@ import { t, formatDate, formatDateTime } from '../i18n.js';
 import { query } from '../api.js';
 import { field, control } from '../forms.js';
 import { statuses } from './followup.js';
+import { topics } from './observe.js';
 import { signedIn, tabs } from './admin-session.js';
 import { editor, failure } from './admin-kit.js';
 import { eventsPanel } from './admin-events.js';
@@ -238,11 +239,17 @@ async function observationsPanel(panel, call) {
       if (expanded) detail.replaceChildren();
       else showDetail(detail, o);
     });
-    return h('li', { class: 'card admin-row' },
+    const topic = topics.find(([v]) => v === o.topic);
+    return h('li', { class: 'card admin-row', 'data-observation': o.id },
       h('span', { class: 'title', dir: 'auto' }, o.subject),
       h('span', { class: 'meta' },
         h('span', { class: `badge ${o.status}` }, statuses[o.status] ? t(statuses[o.status]) : o.status), ' ',
+        h('span', { class: 'badge', 'data-lang': o.lang }, t(o.lang === 'ar' ? 'admin.lang_ar' : 'admin.lang_fr')), ' ',
         h('span', { class: 'ltr' }, o.reference), ' · ', formatDateTime(o.createdAt)),
+      h('span', { class: 'meta', 'data-author': '' },
+        t('admin.obs_author', { name: o.name || '—', email: o.email || '' }),
+        o.organisation ? [' · ', h('span', { dir: 'auto' }, o.organisation)] : null),
+      h('span', { class: 'meta', 'data-topic': o.topic }, t('admin.obs_topic', { topic: topic ? t(topic[1]) : o.topic || '' })),
       h('div', { class: 'button-row' }, openBtn),
       detail);
   };

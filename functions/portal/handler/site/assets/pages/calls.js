@@ -187,7 +187,9 @@ export function readCandidacy(form, call) {
     motivation: v('motivation'),
     lang,
   };
-  if (call.kind === 'gt') body.workingGroups = checked(form, 'workingGroups');
+  // A GT call's groups, when the form shows them: a save never erases a
+  // choice the page does not offer.
+  if (call.kind === 'gt' && form.querySelector('[data-field="workingGroups"]')) body.workingGroups = checked(form, 'workingGroups');
   return body;
 }
 

@@ -1,12 +1,14 @@
 // The association's private candidacy page, the link of the calls emails:
 // /{lang}/candidatures/{id}?token=… The token moves to sessionStorage (this
-// tab only) and leaves the address bar; a reload finds it there. Draft
-// editing, documents uploaded straight to S3 (presigned POST), submission,
-// withdrawal.
+// tab only) and leaves the address bar; a reload finds it there (token.js).
+// Draft editing (a GT call's working groups included), documents uploaded
+// straight to S3 (presigned POST, with its progress), submission (what is
+// missing named and linked), withdrawal.
 import { h, paragraphs } from '../dom.js';
-import { lang, otherLang, t, formatDateTime } from '../i18n.js';
+import { lang, t, formatDateTime } from '../i18n.js';
 import { api, query, ApiError } from '../api.js';
-import { clearErrors, showErrors, showMessage } from '../forms.js';
+import { clearErrors, control, showErrors, showMessage } from '../forms.js';
+import { takeToken, forgetToken } from '../token.js';
 import { errorBox } from './shared.js';
 import { callKinds, candidacyFields, readCandidacy, missingDraftFields, megabytes, areaKeys } from './calls.js';
 
@@ -16,7 +18,6 @@ function fileSize(n) {
   return t('cand.doc_size_kb', { size: Math.max(1, Math.round(n / 1024)).toLocaleString(lang === 'ar' ? 'ar-MA' : 'fr-MA') });
 }
 
-const tokenKey = (id) => `espaceosc.candidacy.${id}`;
 const pollEveryMs = 1000;
 const pollForMs = 90000;
 
@@ -32,28 +33,13 @@ const docStatuses = {
   rejected: ['cand.doc_rejected', 'draft'],
 };
 
-// takeToken keeps the link's token for this tab and removes it from the
-// address (history, screenshots, the language switch).
-function takeToken(id, ctx) {
-  const fromLink = ctx.query.get('token');
-  if (fromLink) {
-    sessionStorage.setItem(tokenKey(id), fromLink);
-    const url = new URL(location.href);
-    url.searchParams.delete('token');
-    history.replaceState(null, '', url.pathname + url.search + url.hash);
-    const sw = document.getElementById('lang-switch');
-    if (sw) sw.setAttribute('href', `/${otherLang}${url.pathname.slice(lang.length + 1)}${url.search}`);
-  }
-  return sessionStorage.getItem(tokenKey(id)) || '';
-}
-
 export async function render(main, ctx) {
   ctx.setTitle(t('cand.space_title'));
   const id = ctx.params[0];
   const box = h('div', { 'aria-live': 'polite' }, h('p', { class: 'loading' }, t('site.loading')));
   main.append(h('div', { class: 'narrow' }, h('h1', null, t('cand.space_title')), box));
   ctx.focusHeading();
-  const token = takeToken(id, ctx);
+  const token = takeToken('candidacy', id, ctx);
   if (!token) {
     box.replaceChildren(invalid());
     return;
@@ -67,7 +53,7 @@ export async function render(main, ctx) {
       box.replaceChildren(workspace(c, call, load, ctx));
     } catch (err) {
       if (err?.name === 'AbortError') throw err;
-      if (err?.status === 404) sessionStorage.removeItem(tokenKey(id));
+      if (err?.status === 404) forgetToken('candidacy', id);
       box.replaceChildren(err?.status === 404 ? invalid() : errorBox(err, load));
     }
   };
@@ -187,17 +173,81 @@ function documentItem(d, call, editable) {
   const input = h('input', { id: inputId, type: 'file', accept: 'application/pdf,.pdf', 'aria-describedby': lineId });
   const button = h('button', { type: 'button', class: 'secondary' }, t('cand.upload'));
   const line = h('p', { class: 'status-line', id: lineId, role: 'status' });
-  button.addEventListener('click', () => upload(d, input, button, line, state, call));
+  const progress = uploadProgress(inputId);
+  button.addEventListener('click', () => upload(d, input, button, line, state, call, progress));
   li.append(
     h('div', { class: 'field' }, h('label', { for: inputId }, t(d.status === 'verified' ? 'cand.choose_replacement' : 'cand.choose_file', { label: d.label })), input),
     h('div', { class: 'button-row' }, button),
+    progress.el,
     line);
   return li;
 }
 
+// uploadProgress is a document's progress bar and its figures (bytes sent
+// of the file's size, and the percentage), hidden until an upload starts.
+// The figures are not a live region: the status line announces the steps
+// (sending, received, checked), the bar and its text show the rest.
+function uploadProgress(inputId) {
+  const textId = `${inputId}-progress`;
+  const bar = h('progress', { max: 100, value: 0, 'aria-labelledby': textId });
+  const text = h('span', { id: textId });
+  const el = h('div', { class: 'upload-progress', 'data-progress': '0' }, bar, ' ', text);
+  el.hidden = true;
+  let shown = -1;
+  return {
+    el,
+    // set shows sent of size bytes (sent is the file's share of the
+    // request body's bytes the browser reports sent).
+    set(sent, size) {
+      const percent = size > 0 ? Math.min(100, Math.floor((sent / size) * 100)) : 0;
+      el.hidden = false;
+      if (percent === shown) return;
+      shown = percent;
+      bar.value = percent;
+      el.setAttribute('data-progress', String(percent));
+      text.textContent = t('cand.upload_progress', { sent: amount(Math.min(sent, size)), size: amount(size), percent });
+    },
+    reset() {
+      shown = -1;
+      el.hidden = true;
+      bar.value = 0;
+      el.setAttribute('data-progress', '0');
+      text.textContent = '';
+    },
+  };
+}
+
+// amount writes a number of bytes in Mo (one decimal), or Ko below one Mo.
+function amount(n) {
+  if (n >= 1048576) return t('cand.size_mb', { size: megabytes(n) });
+  return t('cand.size_kb', { size: Math.round(n / 1024).toLocaleString(lang === 'ar' ? 'ar-MA' : 'fr-MA') });
+}
+
+// postForm posts a presigned form to S3 with XMLHttpRequest, whose upload
+// reports its progress (fetch cannot): onProgress(loaded, total) with the
+// request body's bytes sent. It resolves with the HTTP status, or rejects
+// with ApiError(0) when there is no answer.
+function postForm(url, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    });
+    // The whole body is sent (the answer may still be on its way).
+    xhr.upload.addEventListener('load', () => onProgress(1, 1));
+    xhr.addEventListener('load', () => resolve(xhr.status));
+    xhr.addEventListener('error', () => reject(new ApiError(0, null)));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, null)));
+    xhr.addEventListener('timeout', () => reject(new ApiError(0, null)));
+    xhr.send(body);
+  });
+}
+
 // upload: client-side checks, a presigned POST from the API, the file
-// straight to S3, then the API is asked until the check has run.
-async function upload(d, input, button, line, state, call) {
+// straight to S3 with its progress, then the API is asked until the check
+// has run.
+async function upload(d, input, button, line, state, call, progress) {
   const file = input.files?.[0];
   line.classList.remove('field-error');
   const fail = (message) => {
@@ -205,6 +255,7 @@ async function upload(d, input, button, line, state, call) {
     line.classList.add('field-error');
     button.disabled = false;
   };
+  progress.reset();
   if (!file) return fail(t('cand.file_none'));
   if (file.type !== 'application/pdf') return fail(t('cand.file_not_pdf'));
   if (file.size === 0) return fail(t('cand.file_empty'));
@@ -223,10 +274,14 @@ async function upload(d, input, button, line, state, call) {
   const fd = new FormData();
   for (const [k, v] of Object.entries(form.fields || {})) fd.append(k, v);
   fd.append('file', file); // last: S3 ignores the fields after the file
+  progress.set(0, file.size);
   try {
-    const res = await fetch(form.url, { method: 'POST', body: fd, credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' });
-    if (!res.ok) throw new ApiError(res.status, null);
+    // The body is the form's fields and the file: the file's share of the
+    // bytes sent is shown against its size.
+    const status = await postForm(form.url, fd, (loaded, total) => progress.set((loaded / total) * file.size, file.size));
+    if (status < 200 || status > 299) throw new ApiError(status, null);
   } catch (err) {
+    progress.reset();
     return fail(err?.status ? t('cand.upload_refused') : t('error.network'));
   }
   line.textContent = t('cand.upload_checking');
@@ -279,14 +334,7 @@ function submitSection(c, call, form, docs, reload, status) {
       if (err?.name === 'AbortError') return;
       status.textContent = '';
       button.disabled = false;
-      const fields = err.fields || {};
-      const docLabels = Object.fromEntries((c.documents || []).map((d) => [`documents.${d.type}`, d.label]));
-      const items = Object.entries(fields).map(([f, m]) => h('li', null, docLabels[f] ? t('form.error_item', { label: docLabels[f], message: m }) : m));
-      const formFields = Object.fromEntries(Object.entries(fields).filter(([f]) => !docLabels[f]));
-      if (Object.keys(formFields).length) showErrors(form, null, formFields);
-      summary.replaceChildren(h('p', null, h('strong', null, err.problem?.detail || (err.status === 0 ? t('error.network') : t('error.generic')))),
-        items.length ? h('ul', null, items) : null);
-      summary.focus();
+      missingSummary(summary, form, docs, c, err);
     }
   });
   return h('section', { class: 'panel', 'aria-labelledby': 'submit-title' },
@@ -294,6 +342,60 @@ function submitSection(c, call, form, docs, reload, status) {
     h('p', null, t('cand.submit_help')),
     summary,
     h('div', { class: 'button-row' }, button));
+}
+
+// missingSummary shows why a submission was refused: the problem's detail,
+// then each missing or wrong element by name with its message, as a link
+// that moves to its field (or to a document's file input, above); each
+// field also shows its message beside it.
+function missingSummary(summary, form, docs, c, err) {
+  clearErrors(form, null);
+  for (const el of docs.querySelectorAll('.doc-error')) el.remove();
+  const items = [];
+  for (const [name, message] of Object.entries(err.fields || {})) {
+    const { target, label, holder } = locate(name, form, docs, c);
+    if (!target) {
+      items.push(h('li', null, message));
+      continue;
+    }
+    if (holder) {
+      // A form field: its message beside it, as the save's errors are.
+      target.setAttribute('aria-invalid', 'true');
+      const box = holder.querySelector('.field-error');
+      if (box && !box.textContent) box.textContent = message;
+    } else {
+      // A document: its message in its card.
+      target.closest('li.doc')?.append(h('p', { class: 'field-error doc-error' }, message));
+    }
+    items.push(h('li', null, h('a', {
+      href: `#${target.id}`,
+      'data-missing': name,
+      onclick: (e) => {
+        e.preventDefault();
+        target.focus();
+      },
+    }, t('form.error_item', { label, message }))));
+  }
+  const detail = err.problem?.detail || (err.status === 0 ? t('error.network') : t('error.generic'));
+  summary.replaceChildren(h('p', null, h('strong', null, detail)));
+  if (items.length) summary.append(h('ul', null, items));
+  summary.focus();
+}
+
+// locate finds what an error's field names: a control of the form (a list's
+// item, "thematicAreas[1]", names the list) or a document's file input.
+function locate(name, form, docs, c) {
+  const doc = /^documents\.(.+)$/.exec(name);
+  if (doc) {
+    const d = (c.documents || []).find((x) => x.type === doc[1]);
+    const target = docs.querySelector(`#${CSS.escape(`doc-${doc[1]}`)}`);
+    return { target, label: d?.label || doc[1] };
+  }
+  const base = name.replace(/\[\d+\]$/, '');
+  const target = control(form, base);
+  const holder = target?.closest('.field');
+  if (!target || !holder) return {};
+  return { target, holder, label: holder.querySelector('legend, label').textContent };
 }
 
 function withdrawSection(call, reload, status) {

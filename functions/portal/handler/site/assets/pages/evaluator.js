@@ -79,7 +79,7 @@ async function dossier(view, call, id, back) {
       [t('admcall.founded'), a.yearFounded], [t('admcall.city'), a.city], [t('admcall.region'), regionName(a.region)],
       [t('admcall.website'), a.website ? h('a', { href: a.website, rel: 'noopener noreferrer', target: '_blank', class: 'ltr' }, a.website) : ''],
       [t('evalr.themes'), areaNames(v.thematicAreas)],
-      [t('admcall.groups'), (v.workingGroups || []).join(', ')],
+      [t('admcall.groups'), groupNames(v)],
       [t('evalr.submitted_at'), v.submittedAt ? formatDateTime(v.submittedAt) : ''],
     ]), v.motivation ? [h('h4', null, t('admcall.motivation')), h('div', { dir: 'auto' }, paragraphs(v.motivation))] : null),
     h('section', { class: 'panel' }, h('h3', null, t('admcall.documents')),
@@ -90,14 +90,22 @@ async function dossier(view, call, id, back) {
   heading.focus();
 }
 
+// groupNames names the candidacy's working groups as its call does (the
+// id of a group the call no longer has).
+function groupNames(v) {
+  const names = Object.fromEntries((v.call?.workingGroups || []).map((g) => [g.id, g.name]));
+  return (v.workingGroups || []).map((g) => names[g] || g).join(', ');
+}
+
 // scoreForm is the call's grid: a score from 0 to the maximum and a comment
-// for each criterion.
+// for each criterion; the weighted total is shown against its maximum.
 function scoreForm(v, call, id, line) {
   const e = v.evaluation || {};
   const previous = Object.fromEntries((e.scores || []).map((s) => [s.criterion, s]));
   const summary = h('div', { class: 'alert', role: 'alert', tabindex: '-1' });
   const result = h('p', { class: 'status-line', role: 'status' });
   const criteria = v.criteria || [];
+  const max = criteria.reduce((n, k) => n + (Number(k.weight) || 0), 0);
   const blocks = criteria.map((k) => h('fieldset', { class: 'row-set criterion', 'data-criterion': k.id },
     h('legend', null, k.label),
     h('p', { class: 'hint' }, t('evalr.criterion_hint', { max: k.maxScore, weight: k.weight })),
@@ -110,7 +118,7 @@ function scoreForm(v, call, id, line) {
     h('h3', null, t('evalr.grid')), summary,
     v.canScore ? null : h('p', { class: 'notice' }, t(e.status === 'recused' ? 'evalr.cannot_recused' : 'evalr.cannot_status')),
     blocks,
-    h('p', { class: 'total-line' }, t('evalr.total', { total: figure(e.total) })),
+    h('p', { class: 'total-line' }, t('evalr.total', { total: figure(e.total), max })),
     h('div', { class: 'button-row' }, submit), result);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -137,7 +145,7 @@ function scoreForm(v, call, id, line) {
     submit.disabled = true;
     try {
       const res = await call('PUT', `/api/evaluator/candidacies/${encodeURIComponent(id)}/score`, { scores });
-      form.querySelector('.total-line').textContent = t('evalr.total', { total: figure(res?.total) });
+      form.querySelector('.total-line').textContent = t('evalr.total', { total: figure(res?.total), max });
       result.textContent = t('evalr.saved');
       line.textContent = '';
     } catch (err) {

@@ -1,7 +1,9 @@
 // The author's private follow-up page: /{lang}/observations/{id}?token=…
+// The token moves to this tab's storage and leaves the address bar (token.js).
 import { h, paragraphs } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { api, query } from '../api.js';
+import { takeToken, forgetToken } from '../token.js';
 import { errorBox } from './shared.js';
 import { topics } from './observe.js';
 
@@ -18,7 +20,7 @@ export async function render(main, ctx) {
   main.append(h('div', { class: 'narrow' }, h('h1', null, t('follow.title')), box));
   ctx.focusHeading();
   const id = ctx.params[0];
-  const token = ctx.query.get('token') || '';
+  const token = takeToken('observation', id, ctx);
   if (!token) {
     box.replaceChildren(invalid());
     return;
@@ -29,6 +31,7 @@ export async function render(main, ctx) {
       box.replaceChildren(view(o));
     } catch (err) {
       if (err?.name === 'AbortError') throw err;
+      if (err?.status === 404) forgetToken('observation', id);
       box.replaceChildren(err?.status === 404 ? invalid() : errorBox(err, load));
     }
   };

@@ -1,8 +1,10 @@
 // A registrant's private page, the link of the registration emails:
 // /{lang}/registrations/{id}?token=… — status, event, code, cancellation.
+// The token moves to this tab's storage and leaves the address bar (token.js).
 import { h, safeHref } from '../dom.js';
 import { lang, t, formatDateTime } from '../i18n.js';
 import { api, query } from '../api.js';
+import { takeToken, forgetToken } from '../token.js';
 import { errorBox } from './shared.js';
 import { kinds } from './events.js';
 
@@ -18,7 +20,7 @@ export async function render(main, ctx) {
   main.append(h('div', { class: 'narrow' }, h('h1', null, t('reg.title')), box));
   ctx.focusHeading();
   const id = ctx.params[0];
-  const token = ctx.query.get('token') || '';
+  const token = takeToken('registration', id, ctx);
   if (!token) {
     box.replaceChildren(invalid());
     return;
@@ -30,6 +32,7 @@ export async function render(main, ctx) {
       show(await api('GET', path, { signal: ctx.signal }));
     } catch (err) {
       if (err?.name === 'AbortError') throw err;
+      if (err?.status === 404) forgetToken('registration', id);
       box.replaceChildren(err?.status === 404 ? invalid() : errorBox(err, load));
     }
   };
